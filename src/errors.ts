@@ -1,0 +1,64 @@
+// The one error catalog (STYLE.md rule 3). Every error that crosses a module boundary is an
+// EhrgateError with a code listed here exactly once, with the HTTP status the gateway answers
+// when the error reaches an HTTP edge. Modules may subclass EhrgateError to carry extra fields
+// (the EHR's OperationOutcome, the missing scope) but never invent codes outside this table.
+
+export const ERROR_STATUS = {
+  // configuration and start-up: the process stops with exit code 2
+  ERR_CONFIG_FILE: 500,
+  ERR_CONFIG_INVALID: 500,
+  ERR_CONFIG_SECRET_MISSING: 500,
+  ERR_PORT_IN_USE: 500,
+  ERR_STARTUP: 500,
+
+  // store
+  ERR_STORE_UNAVAILABLE: 503,
+  ERR_STORE_MIGRATION: 500,
+  ERR_STORE_CONSTRAINT: 409,
+
+  // FHIR client: the EHR answered (or did not); the EHR's own OperationOutcome is kept
+  ERR_FHIR_BAD_REQUEST: 502,
+  ERR_FHIR_UNAUTHORIZED: 502,
+  ERR_FHIR_FORBIDDEN: 502,
+  ERR_FHIR_NOT_FOUND: 404,
+  ERR_FHIR_CONFLICT: 409,
+  ERR_FHIR_PRECONDITION_FAILED: 409,
+  ERR_FHIR_BUSINESS_RULE: 422,
+  ERR_FHIR_RATE_LIMITED: 503,
+  ERR_FHIR_SERVER: 502,
+  ERR_FHIR_TIMEOUT: 504,
+  ERR_FHIR_NETWORK: 502,
+  ERR_FHIR_INVALID_RESPONSE: 502,
+  ERR_FHIR_ABORTED: 499,
+
+  // SMART Backend Services
+  ERR_AUTH_DISCOVERY: 502,
+  ERR_AUTH_CLIENT_REJECTED: 502,
+  ERR_AUTH_GRANT_REJECTED: 502,
+  ERR_AUTH_SCOPE_REJECTED: 502,
+  ERR_AUTH_TOKEN_ENDPOINT: 502,
+  ERR_AUTH_TOKEN_RESPONSE: 502,
+  ERR_AUTH_KEY: 500,
+  ERR_AUTH_NOT_AUTHORIZED: 403,
+
+  // sandbox control
+  ERR_SANDBOX: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class EhrgateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.name = this.constructor.name;
+  }
+}
+
+export function isEhrgateError(value: unknown, code?: ErrorCode): value is EhrgateError {
+  return value instanceof EhrgateError && (code === undefined || value.code === code);
+}

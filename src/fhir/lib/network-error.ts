@@ -1,0 +1,23 @@
+// Recognising a transport failure from fetch. Node's fetch (undici) rejects with
+// TypeError('fetch failed') whose `cause` holds the socket error and its code; a body cut off
+// mid-stream rejects with TypeError('terminated') (cf. sindresorhus/is-network-error).
+
+const NETWORK_MESSAGES: ReadonlySet<string> = new Set(['fetch failed', 'terminated']);
+const MAX_CAUSE_DEPTH = 5;
+
+/** The first string `code` along the cause chain: ECONNRESET, ECONNREFUSED, UND_ERR_SOCKET... */
+export function networkCodeOf(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current instanceof Error; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+export function isNetworkFailure(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'TypeError' && NETWORK_MESSAGES.has(err.message)) return true;
+  return networkCodeOf(err) !== undefined && err.name !== 'AbortError' && err.name !== 'TimeoutError';
+}

@@ -1,0 +1,31 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { registerHealthRoutes } from './health.ts';
+import { registerJwksRoute } from './jwks-route.ts';
+import type { ReadinessProbe } from './readiness.ts';
+
+// Voice platforms send small JSON tool calls; anything near this size is abuse or a bug.
+export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+// In-flight tool calls get this long to finish on shutdown before connections are cut.
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+export type GatewayAppOptions = {
+  logger: Logger;
+  probes: readonly ReadinessProbe[];
+  /** Key directories of every private_key_jwt tenant, published as one JWK Set. */
+  keyDirs: readonly string[];
+  bodyLimitBytes?: number;
+  now?: () => number;
+};
+
+export function buildGatewayApp(options: GatewayAppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  registerHealthRoutes(app, options.probes);
+  registerJwksRoute(app, options.keyDirs, options.now ?? Date.now);
+  return app;
+}

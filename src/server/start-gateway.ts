@@ -1,0 +1,210 @@
+import { existsSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { generateKey, listKeys } from '../auth/index.ts';
+import { defaultConfig, type EhrgateConfig, loadConfig } from '../config/index.ts';
+import { EhrgateError } from '../errors.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { buildGatewayApp, DEFAULT_SHUTDOWN_GRACE_MS } from './app.ts';
+import { type EmbeddedSandbox, registerWithSandbox, startEmbeddedSandbox } from './embedded-sandbox.ts';
+import { JWKS_PATH } from './jwks-route.ts';
+import { createLogger } from './logger.ts';
+import type { ReadinessProbe } from './readiness.ts';
+import { buildTenantRuntimes, type TenantRuntime } from './tenant-runtime.ts';
+
+export const DEFAULT_GATEWAY_PORT = 8080;
+export const DEFAULT_SANDBOX_PORT = 8090;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export type StartGatewayOptions = {
+  configPath?: string;
+  port?: number;
+  sandboxPort?: number;
+  host?: string;
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+};
+
+export type RunningGateway = {
+  readonly url: string;
+  readonly sandboxUrl?: string;
+  readonly config: EhrgateConfig;
+  readonly store: Store;
+  readonly tenants: readonly TenantRuntime[];
+  /** What each tenant's first token covers, checked at start-up (promise P5). */
+  readonly authReport: readonly TenantAuthReport[];
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+};
+
+// Start order matters for a clean failure: everything that can refuse to start (config, the
+// embedded EHR's port, the database) is tried before the gateway takes its port, and whatever
+// already started is stopped again when a later step fails.
+export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger();
+  const host = options.host ?? env.HOST ?? DEFAULT_HOST;
+  const cleanups: Array<() => Promise<void>> = [];
+  const unwind = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  };
+
+  try {
+    let sandbox: EmbeddedSandbox | undefined;
+    let config: EhrgateConfig;
+    const sandboxPort = options.sandboxPort ?? numberFromEnv(env.SANDBOX_PORT, 'SANDBOX_PORT');
+
+    if (options.configPath ?? env.EHRGATE_CONFIG) {
+      config = await loadConfig({ path: options.configPath ?? env.EHRGATE_CONFIG, env });
+      const port = sandboxPort ?? config.sandbox.port;
+      if (pointsAtEmbeddedSandbox(config, port)) {
+        sandbox = await startEmbeddedSandbox({ port, host: DEFAULT_HOST });
+        cleanups.push(() => sandbox!.stop());
+      }
+    } else {
+      sandbox = await startEmbeddedSandbox({ port: sandboxPort ?? DEFAULT_SANDBOX_PORT, host });
+      cleanups.push(() => sandbox!.stop());
+      config = defaultConfig({ sandboxUrl: sandbox.url, env, dataDir: options.dataDir });
+    }
+
+    // config.store.url already holds DATABASE_URL when the file names no store.
+    const store = await openStore({ url: config.store.url, dataDir: options.dataDir });
+    cleanups.push(() => store.close());
+
+    if (sandbox && config.source.kind === 'default') await ensureSandboxKey(config);
+    const tenants = buildTenantRuntimes(config, { logger });
+    cleanups.push(async () => {
+      for (const tenant of tenants) await tenant.close();
+    });
+
+    const probes: ReadinessProbe[] = [
+      {
+        name: 'store',
+        check: async () => {
+          await store.ping();
+          return { status: 'pass', detail: store.describe() };
+        },
+      },
+      ...tenants.flatMap((tenant) => tenant.probes),
+    ];
+    const app = buildGatewayApp({ logger, probes, keyDirs: keyDirsOf(config) });
+    cleanups.push(() => closeWithGrace(app));
+
+    const port =
+      options.port ?? numberFromEnv(env.PORT, 'PORT') ?? config.server.port ?? DEFAULT_GATEWAY_PORT;
+    const url = await listen(app, port, options.host ?? env.HOST ?? config.server.host ?? host);
+    if (sandbox) await registerWithSandbox(sandbox.url, tenants, `${url}${JWKS_PATH}`);
+    const authReport = await checkTenantAuth(tenants, logger);
+
+    return {
+      url,
+      sandboxUrl: sandbox?.url,
+      config,
+      store,
+      tenants,
+      authReport,
+      app,
+      close: unwind,
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
+
+export type TenantAuthReport = {
+  tenant: string;
+  ok: boolean;
+  detail: string;
+  blocked: { workflow: string; missing: readonly string[] }[];
+};
+
+// A tenant whose token cannot be had, or whose scopes leave a workflow unauthorized, does not
+// stop the gateway (other tenants and workflows still work, and P6 says renewal failures never
+// crash the process); it is reported here, in the start-up banner and on /readyz.
+async function checkTenantAuth(
+  tenants: readonly TenantRuntime[],
+  logger: Logger,
+): Promise<TenantAuthReport[]> {
+  return Promise.all(
+    tenants.map(async (tenant): Promise<TenantAuthReport> => {
+      try {
+        const readiness = await tenant.checkScopes();
+        const blocked = readiness
+          .filter((w) => !w.ready)
+          .map(({ workflow, missing }) => ({ workflow, missing }));
+        for (const { workflow, missing } of blocked) {
+          logger.warn({ tenant: tenant.id, workflow, missing }, 'workflow not authorized: missing scopes');
+        }
+        return {
+          tenant: tenant.id,
+          ok: blocked.length === 0,
+          detail: tenant.tokenManager ? 'token obtained' : 'no auth (loopback sandbox)',
+          blocked,
+        };
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        logger.error(
+          { tenant: tenant.id, err: { code: (error as { code?: string }).code } },
+          'no token at start-up',
+        );
+        return { tenant: tenant.id, ok: false, detail, blocked: [] };
+      }
+    }),
+  );
+}
+
+function keyDirsOf(config: EhrgateConfig): string[] {
+  return config.tenants.flatMap((tenant) =>
+    tenant.ehr.auth.method === 'private_key_jwt' ? [tenant.ehr.auth.keys] : [],
+  );
+}
+
+// The built-in sandbox tenant needs a signing key like any private_key_jwt tenant; a newcomer
+// should not have to make one by hand, so the first start creates it under the data directory.
+async function ensureSandboxKey(config: EhrgateConfig): Promise<void> {
+  for (const dir of keyDirsOf(config)) {
+    if (!existsSync(dir) || (await listKeys(dir)).length === 0) await generateKey({ dir, alg: 'ES384' });
+  }
+}
+
+function pointsAtEmbeddedSandbox(config: EhrgateConfig, port: number): boolean {
+  return config.tenants.some((tenant) => {
+    const url = new URL(tenant.ehr.baseUrl);
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && Number(url.port) === port;
+  });
+}
+
+async function listen(app: FastifyInstance, port: number, host: string): Promise<string> {
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new EhrgateError('ERR_PORT_IN_USE', `port ${port} on ${host} is in use (set --port or PORT)`, {
+        cause: error,
+      });
+    }
+    throw new EhrgateError('ERR_STARTUP', `cannot listen on ${host}:${port}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+}
+
+async function closeWithGrace(app: FastifyInstance): Promise<void> {
+  const timer = setTimeout(() => app.server.closeAllConnections(), DEFAULT_SHUTDOWN_GRACE_MS);
+  await app.close();
+  clearTimeout(timer);
+}
+
+function numberFromEnv(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new EhrgateError('ERR_CONFIG_INVALID', `${name}: expected a port number, got "${value}"`);
+  }
+  return port;
+}

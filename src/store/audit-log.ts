@@ -1,0 +1,46 @@
+// Storage for the hash-chained audit log (P8). The chain itself (what is hashed, how it is
+// verified) is the compliance module's; the store keeps records append-only and refuses a
+// second record at a sequence number already taken, so two writers can never fork the chain.
+import type { Kysely } from 'kysely';
+import type { AuditRecordRow, Database, NewAuditRecord } from './schema.ts';
+
+export const DEFAULT_AUDIT_PAGE_SIZE = 1_000;
+
+/**
+ * Appends one record exactly as given. Throws ERR_STORE_CONSTRAINT when `seq` is taken: another
+ * writer appended first, and the caller must re-read the head (lastAuditRecord), re-hash and
+ * try again. On PostgreSQL that error aborts the surrounding transaction, so retry the whole
+ * transaction.
+ */
+export async function appendAuditRecord(
+  db: Kysely<Database>,
+  record: NewAuditRecord,
+): Promise<AuditRecordRow> {
+  return db.insertInto('audit_log').values(record).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The head of the chain, or the latest record of one tenant; undefined when there is none. */
+export async function lastAuditRecord(
+  db: Kysely<Database>,
+  tenantId?: string,
+): Promise<AuditRecordRow | undefined> {
+  let query = db.selectFrom('audit_log').selectAll();
+  if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
+  return query.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Records in chain order after `afterSeq` (exclusive), a page at a time, for verification and export. */
+export async function readAuditRecords(
+  db: Kysely<Database>,
+  page: { afterSeq?: number; limit?: number; tenantId?: string } = {},
+): Promise<AuditRecordRow[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('seq', '>', page.afterSeq ?? 0);
+  if (page.tenantId !== undefined) query = query.where('tenant_id', '=', page.tenantId);
+  return query
+    .orderBy('seq')
+    .limit(page.limit ?? DEFAULT_AUDIT_PAGE_SIZE)
+    .execute();
+}

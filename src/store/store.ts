@@ -1,0 +1,17 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** The durable store (DESIGN.md section 7): one interface over SQLite and PostgreSQL. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** The typed query builder. Inside withTransaction use `tx`, never this: on SQLite the one
+   * connection is held by the transaction and a query on `db` would wait for it forever. */
+  readonly db: Kysely<Database>;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  withTransaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** A cheap round trip; throws ERR_STORE_UNAVAILABLE. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** "sqlite ./data/ehrgate.sqlite" or "postgres 127.0.0.1:5432/test"; never a password. */
+  describe(): string;
+}
