@@ -41,6 +41,14 @@ export const ERROR_STATUS = {
   ERR_AUTH_KEY: 500,
   ERR_AUTH_NOT_AUTHORIZED: 403,
 
+  // EHR adapters and scheduling (the agent hears an outcome; these travel between layers)
+  ERR_SLOT_TAKEN: 409,
+  ERR_EHR_UNSUPPORTED: 501,
+  ERR_EHR_RULE: 422,
+  ERR_OFFER_INVALID: 400,
+  ERR_INVALID_INPUT: 400,
+  ERR_WRITE_NOT_VERIFIED: 502,
+
   // sandbox control
   ERR_SANDBOX: 500,
 } as const;

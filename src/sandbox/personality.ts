@@ -132,6 +132,12 @@ export interface FhirPersonality {
   readonly conditionalCreate: boolean;
   readonly rules?: PersonalityRules;
   readonly operations?: readonly OperationRoute[];
+  /**
+   * This personality's token endpoint on the sandbox authorization server: the path (may hold
+   * Fastify params, e.g. Cerner's tenant-specific URL) and the vendor whose rules it applies.
+   * Its smartConfiguration must advertise the same URL.
+   */
+  readonly tokenEndpoint?: { readonly path: string; readonly vendor: 'epic' | 'cerner' | 'r4' };
   /** The SMART discovery document for `baseUrl`; absent means no `.well-known` route. */
   readonly smartConfiguration?: (baseUrl: string) => Readonly<Record<string, unknown>>;
 }

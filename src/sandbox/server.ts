@@ -95,11 +95,15 @@ function checkOptions(options: SandboxOptions): void {
   }
 }
 
-// Token endpoints per personality; the SMART configuration each personality serves points here.
-export const R4_TOKEN_PATH = `${R4_PREFIX}/auth/token`;
-
-function authOptions(auth: Omit<SandboxAuthOptions, 'endpoints'> | undefined): SandboxAuthOptions {
-  return { ...auth, endpoints: [{ personality: 'r4', path: R4_TOKEN_PATH }] };
+// One token endpoint per personality that declares one; its SMART configuration points there.
+function authOptions(
+  auth: Omit<SandboxAuthOptions, 'endpoints'> | undefined,
+  personalities: readonly FhirPersonality[],
+): SandboxAuthOptions {
+  const endpoints = personalities.flatMap(({ tokenEndpoint }) =>
+    tokenEndpoint ? [{ personality: tokenEndpoint.vendor, path: tokenEndpoint.path }] : [],
+  );
+  return { ...auth, endpoints };
 }
 
 function originOf(host: string, port: number): string {
@@ -117,7 +121,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new FhirStore(options.now === undefined ? {} : { now: options.now });
   const faults = new FaultController(options.faultKinds ?? BUILTIN_FAULT_KINDS);
   const stats = new RequestStats();
-  const personalities = [r4Personality];
+  // Each personality is one file in personalities/ (DESIGN.md sections 5 and 8).
+  const personalities: FhirPersonality[] = [r4Personality];
   let currentSeed = options.seed ?? DEFAULT_SEED;
   const seedWith = (seed: number, referenceDate: Date | undefined): Promise<SeedSummary> =>
     seedStore(store, {
@@ -173,7 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     personalities: personalities.map(({ name, prefix }) => ({ name, prefix })),
   });
   const auth =
-    options.authorize || options.auth === false ? undefined : createSandboxAuth(authOptions(options.auth));
+    options.authorize || options.auth === false ? undefined : createSandboxAuth(authOptions(options.auth, personalities));
   if (auth) await app.register(auth.plugin);
   const authorize = options.authorize ?? auth?.authorize;
   await options.setup?.(app, context);

@@ -70,6 +70,7 @@ export const r4Personality: FhirPersonality = {
   fhirVersion: '4.0.1',
   resources,
   conditionalCreate: true,
+  tokenEndpoint: { path: `${R4_PREFIX}/auth/token`, vendor: 'r4' },
   smartConfiguration: (baseUrl) => ({
     // SMART App Launch 2.0 conformance.html, Backend Services (backend-services.html).
     token_endpoint: `${baseUrl}/auth/token`,
