@@ -76,7 +76,7 @@ export function formatTable(rows: readonly (BenchRow & { bench: string })[]): st
 }
 
 function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
   if (Math.abs(value) >= 100) return value.toFixed(0);
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(3);

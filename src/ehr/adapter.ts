@@ -157,7 +157,11 @@ export interface EhrAdapter {
   reschedule(request: RescheduleRequest): Promise<WriteResult>;
 
   /** Upcoming (start >= from) non-cancelled appointments of a patient, sorted by start. */
-  listAppointments(patientId: string, from: Date, signal?: AbortSignal): Promise<readonly AppointmentRecord[]>;
+  listAppointments(
+    patientId: string,
+    from: Date,
+    signal?: AbortSignal,
+  ): Promise<readonly AppointmentRecord[]>;
 }
 
 /** The idempotency identifier system written on Appointments where the vendor keeps identifiers. */

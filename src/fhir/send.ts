@@ -152,12 +152,15 @@ export function createSend(
         return await attemptOnce(ex, { method, headers, body }, signal, attempt);
       } catch (err) {
         if (!(err instanceof FhirError)) throw err;
+        const rejectedToken = token;
         token = undefined;
         // A 401 means the EHR did not process the request, so any method may be repeated once
         // with a fresh token (RFC 6750 section 3.1, invalid_token: the token expired or was revoked).
         if (err.kind === 'unauthorized' && getAccessToken !== undefined && !refreshed) {
           refreshed = true;
-          token = await getAccessToken({ forceRefresh: true });
+          // Naming the refused token lets the provider tell a revoked token (renew now) from
+          // one that a concurrent refresh already replaced (use the replacement).
+          token = await getAccessToken({ forceRefresh: true, rejectedToken });
           continue;
         }
         if (!repeatable) throw err;

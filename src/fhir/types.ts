@@ -3,8 +3,14 @@ import type { Bundle, ExtractResource, Parameters, Resource, ResourceType } from
 import type { ErrorCode } from '../errors.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
-/** Supplies a bearer token; the auth module implements it. `forceRefresh` follows a 401. */
-export type AccessTokenProvider = (opts: { forceRefresh: boolean }) => Promise<string>;
+/**
+ * Supplies a bearer token; the auth module implements it. `forceRefresh` follows a 401, and
+ * `rejectedToken` is the token the EHR refused.
+ */
+export type AccessTokenProvider = (opts: {
+  forceRefresh: boolean;
+  rejectedToken?: string;
+}) => Promise<string>;
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,5 +1,5 @@
 // Child-process entry of the sandbox EHR:
-//   node src/sandbox/main.ts --port 8090 --host 127.0.0.1 [--seed N] [--reference-date ISO] [--log]
+//   node src/sandbox/main.ts --port 8090 --host 127.0.0.1 [--seed N] [--reference-date ISO] [--log] [--no-auth]
 // Prints exactly one JSON line on stdout, so a parent process can wait for it:
 //   {"event":"sandbox.ready","url":"http://127.0.0.1:8090","r4":"http://127.0.0.1:8090/fhir/R4","ms":612}
 // or, when it cannot start (exit code 2):
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         'reference-date': { type: 'string' },
         log: { type: 'boolean', default: false },
+        // Benchmarks of the FHIR client alone measure without tokens; everything else keeps auth.
+        'no-auth': { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       ...(seed === undefined ? {} : { seed }),
       ...(referenceDate === undefined ? {} : { referenceDate }),
       logger: values.log,
+      ...(values['no-auth'] ? { auth: false as const } : {}),
     });
   } catch (error) {
     if (error instanceof SandboxError && error.code === 'ERR_SANDBOX_PORT_IN_USE') {
