@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerHealthRoutes } from './health.ts';
 import { registerJwksRoute } from './jwks-route.ts';
+import { type GatewayMetrics, registerMetricsRoute } from './metrics.ts';
 import type { ReadinessProbe } from './readiness.ts';
 
 // Voice platforms send small JSON tool calls; anything near this size is abuse or a bug.
@@ -14,6 +15,7 @@ export type GatewayAppOptions = {
   probes: readonly ReadinessProbe[];
   /** Key directories of every private_key_jwt tenant, published as one JWK Set. */
   keyDirs: readonly string[];
+  metrics: GatewayMetrics;
   bodyLimitBytes?: number;
   now?: () => number;
 };
@@ -27,5 +29,6 @@ export function buildGatewayApp(options: GatewayAppOptions): FastifyInstance {
   });
   registerHealthRoutes(app, options.probes);
   registerJwksRoute(app, options.keyDirs, options.now ?? Date.now);
+  registerMetricsRoute(app, options.metrics);
   return app;
 }

@@ -9,6 +9,7 @@ import { buildGatewayApp, DEFAULT_SHUTDOWN_GRACE_MS } from './app.ts';
 import { type EmbeddedSandbox, registerWithSandbox, startEmbeddedSandbox } from './embedded-sandbox.ts';
 import { JWKS_PATH } from './jwks-route.ts';
 import { createLogger } from './logger.ts';
+import { createGatewayMetrics } from './metrics.ts';
 import type { ReadinessProbe } from './readiness.ts';
 import { buildTenantRuntimes, type TenantRuntime } from './tenant-runtime.ts';
 
@@ -73,7 +74,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     cleanups.push(() => store.close());
 
     if (sandbox && config.source.kind === 'default') await ensureSandboxKey(config);
-    const tenants = buildTenantRuntimes(config, { logger });
+    const metrics = createGatewayMetrics();
+    const tenants = buildTenantRuntimes(config, {
+      logger,
+      onEhrRequest: (tenant, event) =>
+        metrics.ehrRequests.inc({ tenant, method: event.method, status: String(event.status ?? 0) }),
+    });
+    metrics.trackTenants(tenants);
     cleanups.push(async () => {
       for (const tenant of tenants) await tenant.close();
     });
@@ -88,7 +95,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       },
       ...tenants.flatMap((tenant) => tenant.probes),
     ];
-    const app = buildGatewayApp({ logger, probes, keyDirs: keyDirsOf(config) });
+    const app = buildGatewayApp({ logger, probes, keyDirs: keyDirsOf(config), metrics });
     cleanups.push(() => closeWithGrace(app));
 
     const port =

@@ -8,7 +8,7 @@ import {
   workflowReadiness,
 } from '../auth/index.ts';
 import type { EhrgateConfig, TenantConfig, Vendor } from '../config/index.ts';
-import { createFhirClient, type FhirClient } from '../fhir/index.ts';
+import { createFhirClient, type FhirClient, type FhirRequestEvent } from '../fhir/index.ts';
 import type { ReadinessProbe } from './readiness.ts';
 
 // Everything the gateway holds per tenant: its FHIR client (with the tenant's token manager as
@@ -34,11 +34,17 @@ export function scopesFor(tenant: TenantConfig): string[] {
   return requiredScopes([...tenant.workflows], SCOPE_STYLE[tenant.ehr.vendor]);
 }
 
-export function buildTenantRuntimes(config: EhrgateConfig, options: { logger: Logger }): TenantRuntime[] {
+export type TenantRuntimeOptions = {
+  logger: Logger;
+  /** Called after every EHR request attempt (metrics, and the audit chain in a later issue). */
+  onEhrRequest?: (tenantId: string, event: FhirRequestEvent) => void;
+};
+
+export function buildTenantRuntimes(config: EhrgateConfig, options: TenantRuntimeOptions): TenantRuntime[] {
   return config.tenants.map((tenant) => buildTenantRuntime(tenant, options));
 }
 
-export function buildTenantRuntime(tenant: TenantConfig, options: { logger: Logger }): TenantRuntime {
+export function buildTenantRuntime(tenant: TenantConfig, options: TenantRuntimeOptions): TenantRuntime {
   const log = options.logger.child({ tenant: tenant.id });
   const scopes = scopesFor(tenant);
   const auth = tenant.ehr.auth;
@@ -67,6 +73,7 @@ export function buildTenantRuntime(tenant: TenantConfig, options: { logger: Logg
     baseUrl: tenant.ehr.baseUrl,
     timeoutMs: tenant.ehr.timeoutMs,
     getAccessToken: tokenManager ? (opts) => tokenManager.getAccessToken(opts) : undefined,
+    onRequest: options.onEhrRequest && ((event) => options.onEhrRequest!(tenant.id, event)),
   });
 
   const checkScopes = async (): Promise<WorkflowReadiness[]> => {

@@ -20,7 +20,22 @@ const READ_ONLY_V1 = [
 
 let harness: SmartHarness;
 let gateway: RunningGateway;
+let unregistered: RunningGateway;
 const logLines: string[] = [];
+
+function tenantYaml(id: string, clientId: string, scopes: readonly string[]): string {
+  return [
+    'tenants:',
+    `  - id: ${id}`,
+    '    ehr:',
+    '      vendor: fhir-r4',
+    `      baseUrl: ${harness.sandbox.r4BaseUrl}`,
+    `      auth: { method: private_key_jwt, clientId: ${clientId}, keys: ./riverside, alg: RS384 }`,
+    `      scopes: [${scopes.join(', ')}]`,
+    '    workflows: [scheduling]',
+    '',
+  ].join('\n');
+}
 
 before(async () => {
   harness = await startSmartHarness(realClock());
@@ -34,20 +49,7 @@ before(async () => {
     scopeStyle: 'v1',
   });
   const configPath = join(harness.keysDir, 'ehrgate.yaml');
-  await writeFile(
-    configPath,
-    [
-      'tenants:',
-      '  - id: riverside',
-      '    ehr:',
-      '      vendor: fhir-r4',
-      `      baseUrl: ${harness.sandbox.r4BaseUrl}`,
-      `      auth: { method: private_key_jwt, clientId: riverside-app, keys: ./riverside, alg: RS384 }`,
-      `      scopes: [${READ_ONLY_V1.join(', ')}]`,
-      '    workflows: [scheduling]',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(configPath, tenantYaml('riverside', 'riverside-app', READ_ONLY_V1));
   const destination = new Writable({
     write(chunk, _encoding, done) {
       logLines.push(...String(chunk).trim().split('\n'));
@@ -61,10 +63,20 @@ before(async () => {
     env: {},
     logger: createLogger({ level: 'info', destination }),
   });
+  const strangerPath = join(harness.keysDir, 'stranger.yaml');
+  await writeFile(strangerPath, tenantYaml('stranger', 'never-registered', READ_ONLY_V1));
+  unregistered = await startGateway({
+    configPath: strangerPath,
+    port: 0,
+    dataDir: join(harness.keysDir, 'data2'),
+    env: {},
+    logger: createLogger({ level: 'silent' }),
+  });
 });
 
 after(async () => {
   await gateway?.close();
+  await unregistered?.close();
   await harness.close();
 });
 
@@ -99,5 +111,29 @@ describe('start-up scope check', () => {
     assert.equal(auth?.status, 'warn');
     assert.match(auth?.detail ?? '', /scheduling \(missing .*system\/Appointment\.write/);
     assert.equal(body.checks.find((c) => c.name === 'ehr:riverside')?.status, 'pass');
+  });
+});
+
+describe('token trouble is visible, not fatal', () => {
+  it('starts anyway when the EHR rejects the client, and says so on /readyz with the fix', async () => {
+    assert.equal(unregistered.authReport[0].ok, false);
+    assert.match(unregistered.authReport[0].detail, /invalid_client/);
+    const response = await fetch(`${unregistered.url}/readyz`);
+    assert.equal(response.status, 503);
+    const body = (await response.json()) as { checks: { name: string; status: string; fix?: string }[] };
+    const auth = body.checks.find((c) => c.name === 'auth:stranger');
+    assert.equal(auth?.status, 'fail');
+    assert.ok((auth?.fix ?? '').length > 10, 'the check says what to fix');
+    assert.equal((await fetch(`${unregistered.url}/healthz`)).status, 200);
+  });
+
+  it('exports token state and EHR request counts as Prometheus metrics', async () => {
+    const healthy = await (await fetch(`${gateway.url}/metrics`)).text();
+    assert.match(healthy, /ehrgate_token_status\{tenant="riverside"\} 0/);
+    assert.match(healthy, /ehrgate_token_requests\{tenant="riverside"\} [1-9]/);
+    assert.match(healthy, /ehrgate_ehr_requests_total\{tenant="riverside",method="GET",status="200"\} [1-9]/);
+    const failing = await (await fetch(`${unregistered.url}/metrics`)).text();
+    assert.match(failing, /ehrgate_token_status\{tenant="stranger"\} 2/);
+    assert.match(failing, /ehrgate_token_failures\{tenant="stranger"\} [1-9]/);
   });
 });
