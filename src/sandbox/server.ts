@@ -16,6 +16,8 @@ import { loadFhirDefinitions } from './fhir-definitions.ts';
 import { mountFhirPersonality } from './fhir-routes.ts';
 import { FhirStore } from './fhir-store.ts';
 import { fhirError } from './lib/outcome.ts';
+import { cernerPersonality } from './personalities/cerner.ts';
+import { epicR4Personality, epicStu3Personality } from './personalities/epic.ts';
 import { R4_PREFIX, r4Personality } from './personalities/r4.ts';
 import type { AuthorizeHook, FhirPersonality } from './personality.ts';
 import { SandboxError } from './sandbox-error.ts';
@@ -122,7 +124,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultController(options.faultKinds ?? BUILTIN_FAULT_KINDS);
   const stats = new RequestStats();
   // Each personality is one file in personalities/ (DESIGN.md sections 5 and 8).
-  const personalities: FhirPersonality[] = [r4Personality];
+  const personalities: FhirPersonality[] = [
+    r4Personality,
+    epicR4Personality,
+    epicStu3Personality,
+    cernerPersonality,
+  ];
   let currentSeed = options.seed ?? DEFAULT_SEED;
   const seedWith = (seed: number, referenceDate: Date | undefined): Promise<SeedSummary> =>
     seedStore(store, {
@@ -178,7 +185,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     personalities: personalities.map(({ name, prefix }) => ({ name, prefix })),
   });
   const auth =
-    options.authorize || options.auth === false ? undefined : createSandboxAuth(authOptions(options.auth, personalities));
+    options.authorize || options.auth === false
+      ? undefined
+      : createSandboxAuth(authOptions(options.auth, personalities));
   if (auth) await app.register(auth.plugin);
   const authorize = options.authorize ?? auth?.authorize;
   await options.setup?.(app, context);

@@ -1,0 +1,60 @@
+// Pages through a Slot search until enough candidates are found (R4 http.html#paging). Slots come
+// sorted by start (Cerner always; fhir-r4 asks `_sort=start`), so once `limit` candidates have
+// passed the filters, later pages cannot hold an earlier one and are not fetched.
+import type { Bundle } from '@medplum/fhirtypes';
+import type { FhirClient, SearchParams } from '../../fhir/index.ts';
+import { FhirError } from '../../fhir/index.ts';
+import type { SlotCandidate, SlotQuery } from '../adapter.ts';
+import {
+  candidateMatches,
+  type IncludedResources,
+  indexBundle,
+  mergeIncluded,
+  slotToCandidate,
+} from './slot-candidates.ts';
+
+/** Pages one Slot search may read before it stops: 10 pages of 100 cover weeks of a busy schedule. */
+export const DEFAULT_SLOT_SEARCH_MAX_PAGES = 10;
+
+export async function searchSlotCandidates(
+  fhir: FhirClient,
+  params: SearchParams,
+  query: SlotQuery,
+  maxPages: number = DEFAULT_SLOT_SEARCH_MAX_PAGES,
+): Promise<SlotCandidate[]> {
+  const signal = query.signal;
+  const out: SlotCandidate[] = [];
+  let included: IncludedResources = { schedules: new Map(), practitioners: new Map(), locations: new Map() };
+  let page: Bundle = await fhir.search('Slot', params, signal === undefined ? {} : { signal });
+  for (let pages = 1; ; pages++) {
+    const indexed = indexBundle(page);
+    included = mergeIncluded(included, indexed.included);
+    for (const slot of indexed.slots) {
+      if (slot.status !== undefined && slot.status !== 'free') continue;
+      const candidate = slotToCandidate(slot, included, query.visitType.id);
+      if (candidate !== undefined && candidateMatches(candidate, query, included)) out.push(candidate);
+    }
+    const next = page.link?.find((l) => l.relation === 'next')?.url;
+    if (out.length >= query.limit || next === undefined || next === '' || pages >= maxPages) return out;
+    // The client refuses a next link on another origin: the token never leaves the EHR.
+    const response = await fhir.request('GET', next, signal === undefined ? {} : { signal });
+    page = asBundle(response.body, next);
+  }
+}
+
+function asBundle(body: unknown, url: string): Bundle {
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { resourceType?: unknown }).resourceType === 'Bundle'
+  ) {
+    return body as Bundle;
+  }
+  throw new FhirError({
+    kind: 'invalid-response',
+    method: 'GET',
+    path: new URL(url).pathname,
+    ehrStatus: 200,
+    detail: 'a search page is not a Bundle',
+  });
+}
