@@ -92,10 +92,62 @@ export const statusFault: FaultKind<number> = {
   },
 };
 
+function flag(name: string): (raw: unknown) => true {
+  return (raw) => {
+    if (raw === undefined || raw === true || raw === 'true') return true;
+    throw fhirError(400, 'invalid', `${name} takes no value (or true), got ${JSON.stringify(raw)}`);
+  };
+}
+
+// The scheduling faults (DESIGN.md section 8: "a slot taken between discovery and booking, a
+// write acknowledged but not persisted"). Handler-phase: the write paths honour them, in
+// scheduling/write-faults.ts (what each does), fhir-routes.ts (generic CRUD writes),
+// personalities/cerner-appointments.ts (POST and PATCH Appointment) and personalities/epic-book.ts
+// ($book). Header `X-Sandbox-Fault: slot-taken`, or a rule `{"fault": {"slotTaken": true}}`.
+
+/**
+ * Before a booking is handled (Cerner-like POST Appointment, Epic-like $book, generic R4 Slot
+ * update or Appointment create) a simulated patient-portal booking takes the slot: it turns busy
+ * and another seeded patient gets an Appointment on it. The request then fails as the vendor
+ * fails a taken slot: Cerner 422, Epic $book 409 "slot no longer available", generic R4 412 on a
+ * Slot update with If-Match and 409 on an Appointment create.
+ */
+export const slotTakenFault: FaultKind<true> = {
+  name: 'slot-taken',
+  ruleField: 'slotTaken',
+  phase: 'handler',
+  description: 'a portal booking takes the slot just before this booking is handled',
+  parse: flag('slot-taken'),
+};
+
+/** The write is answered as if it succeeded (status, body, ETag) but nothing is stored. */
+export const ackNotPersistedFault: FaultKind<true> = {
+  name: 'ack-not-persisted',
+  ruleField: 'ackNotPersisted',
+  phase: 'handler',
+  description: 'answer a write as successful without storing anything',
+  parse: flag('ack-not-persisted'),
+};
+
+/**
+ * The write is stored, then no answer ever comes: the connection is held until the client gives
+ * up or the sandbox closes (the timeout fault, after the commit instead of before the request).
+ */
+export const commitThenTimeoutFault: FaultKind<true> = {
+  name: 'commit-then-timeout',
+  ruleField: 'commitThenTimeout',
+  phase: 'handler',
+  description: 'store the write, then never answer; hold the connection until the client closes it',
+  parse: flag('commit-then-timeout'),
+};
+
 /** In the order they apply: wait first, then go silent or fail. */
 export const BUILTIN_FAULT_KINDS: readonly FaultKind[] = [
   latencyFault as FaultKind,
   timeoutFault as FaultKind,
   retryAfterFault as FaultKind,
   statusFault as FaultKind,
+  slotTakenFault as FaultKind,
+  ackNotPersistedFault as FaultKind,
+  commitThenTimeoutFault as FaultKind,
 ];

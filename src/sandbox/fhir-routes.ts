@@ -14,7 +14,7 @@
 //   plus the personality's operation routes (Epic's $find/$book and the like).
 
 import { parse as parseQueryString } from 'node:querystring';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Reference, Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildCapabilityStatement } from './capability-statement.ts';
 import type { FhirStore, PatchOperation, StoredResource } from './fhir-store.ts';
@@ -26,9 +26,20 @@ import type {
   AuthorizeInteraction,
   FhirInteraction,
   FhirPersonality,
+  FhirReply,
   InteractionContext,
 } from './personality.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './personality.ts';
+import { slotIdOf } from './scheduling/slots.ts';
+import {
+  ACK_NOT_PERSISTED_FAULT,
+  holdCommittedWrite,
+  isFaultActive,
+  patchedCopy,
+  SLOT_TAKEN_FAULT,
+  takeSlotsByPortal,
+  unpersisted,
+} from './scheduling/write-faults.ts';
 import type { SearchQuery } from './search.ts';
 import { buildSearchBundle } from './search-bundle.ts';
 
@@ -126,6 +137,12 @@ function searchQuery(request: FastifyRequest): SearchQuery {
   return merged;
 }
 
+/** Slot ids an Appointment body refers to (`Slot/123`). */
+function slotIdsOf(resource: Resource): string[] {
+  const slots = (resource as { slot?: Reference[] }).slot ?? [];
+  return slots.flatMap((s) => slotIdOf(s) ?? []);
+}
+
 function sendResource(
   reply: FastifyReply,
   status: number,
@@ -162,6 +179,33 @@ export async function mountFhirPersonality(
   const rules = personality.rules ?? {};
   const defaultCount = rules.defaultPageSize ?? DEFAULT_PAGE_SIZE;
   const maxCount = rules.maxPageSize ?? MAX_PAGE_SIZE;
+  // PersonalityRules.firstVersionId: store versions start at 1, Cerner's at 0.
+  const versionShift = 1 - (rules.firstVersionId ?? 1);
+  const clientVersion = (versionId: string): string => String(Number(versionId) - versionShift);
+  const storeVersion = (versionId: string | undefined): string | undefined =>
+    versionId === undefined || versionId === '*' || versionShift === 0
+      ? versionId
+      : String(Number(versionId) + versionShift);
+  const present = <T extends StoredResource>(resource: T): T =>
+    versionShift === 0
+      ? resource
+      : { ...resource, meta: { ...resource.meta, versionId: clientVersion(resource.meta.versionId) } };
+  const send = (
+    reply: FastifyReply,
+    status: number,
+    resource: StoredResource,
+    prefer: Prefer,
+    headers: Record<string, string> = {},
+  ): FastifyReply => sendResource(reply, status, present(resource), prefer, headers);
+  const locationOf = (baseUrl: string, resource: StoredResource): string =>
+    `${baseUrl}/${resource.resourceType}/${resource.id}/_history/${clientVersion(resource.meta.versionId)}`;
+  const sendReply = (reply: FastifyReply, result: FhirReply): FastifyReply => {
+    for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
+    reply.code(result.status);
+    if (result.body === undefined) return reply.send();
+    if (!reply.hasHeader('content-type')) reply.type(FHIR_JSON);
+    return reply.send(result.body);
+  };
 
   const baseUrlOf = (request: FastifyRequest): string => {
     const params = request.params as Record<string, string | undefined>;
@@ -178,7 +222,7 @@ export async function mountFhirPersonality(
   };
 
   const checkIfMatch = (interaction: 'update' | 'patch', request: FastifyRequest): string | undefined => {
-    const ifMatch = ifMatchOf(request);
+    const ifMatch = storeVersion(ifMatchOf(request));
     if (ifMatch === undefined && rules.requireIfMatch?.includes(interaction)) {
       throw fhirError(
         rules.missingIfMatchStatus ?? 412,
@@ -218,8 +262,29 @@ export async function mountFhirPersonality(
         baseUrl: baseUrlOf(request),
       };
       await rules.beforeInteraction?.(context);
+      const handled = await rules.handle?.(context);
+      if (handled !== undefined) return sendReply(reply, handled);
       return handler(context, reply);
     };
+
+  /**
+   * The slot-taken fault on the shared write routes (scheduling/write-faults.ts): a portal booking
+   * takes the slot of an Appointment being created (and the server, which checks slots, answers
+   * 409) or the Slot being updated (an If-Match then finds a newer version: 412).
+   */
+  const genericSlotTaken = async (context: InteractionContext, sent: Resource | undefined): Promise<void> => {
+    if (!isFaultActive(context.request, SLOT_TAKEN_FAULT)) return;
+    if (context.resourceType === 'Slot' && context.id !== undefined) {
+      await takeSlotsByPortal(store, [context.id]);
+      return;
+    }
+    if (context.resourceType !== 'Appointment' || sent === undefined) return;
+    const slotIds = slotIdsOf(sent);
+    await takeSlotsByPortal(store, slotIds);
+    if (slotIds.length > 0) {
+      throw fhirError(409, 'conflict', `Slot/${slotIds[0]} is no longer free: it was booked by another user`);
+    }
+  };
 
   const prepared = async (context: InteractionContext, resource: Resource): Promise<Resource> =>
     rules.prepareWrite === undefined ? resource : rules.prepareWrite(context, resource);
@@ -243,6 +308,8 @@ export async function mountFhirPersonality(
         },
       );
       scope.setErrorHandler((error, _request, reply) => sendError(reply, toFhirOutcomeError(error)));
+      // The commit-then-timeout fault (scheduling/write-faults.ts): a stored write is never answered.
+      scope.addHook('onSend', holdCommittedWrite);
       scope.setNotFoundHandler((request, reply) =>
         sendError(
           reply,
@@ -270,9 +337,10 @@ export async function mountFhirPersonality(
         return reply.code(decision.status).send(decision.body);
       });
 
-      scope.get('/metadata', config('capabilities'), async (request, reply) =>
-        reply.type(FHIR_JSON).send(buildCapabilityStatement(personality, baseUrlOf(request), now())),
-      );
+      scope.get('/metadata', config('capabilities'), async (request, reply) => {
+        const generated = buildCapabilityStatement(personality, baseUrlOf(request), now());
+        return reply.type(FHIR_JSON).send(personality.capabilityStatement?.(generated) ?? generated);
+      });
 
       const smartConfiguration = personality.smartConfiguration;
       if (smartConfiguration !== undefined) {
@@ -294,11 +362,7 @@ export async function mountFhirPersonality(
               baseUrl: baseUrlOf(request),
               personality,
             });
-            for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
-            reply.code(result.status);
-            if (result.body === undefined) return reply.send();
-            if (!reply.hasHeader('content-type')) reply.type(FHIR_JSON);
-            return reply.send(result.body);
+            return sendReply(reply, result);
           },
         });
       }
@@ -312,7 +376,15 @@ export async function mountFhirPersonality(
           maxCount,
           lenient: /handling\s*=\s*lenient/i.test(header(request, 'prefer') ?? ''),
         });
-        const bundle = buildSearchBundle(context.baseUrl, resourceType, page, {
+        const shown =
+          versionShift === 0
+            ? page
+            : {
+                ...page,
+                matches: page.matches.map((r) => present(r as StoredResource)),
+                included: page.included.map((r) => present(r as StoredResource)),
+              };
+        const bundle = buildSearchBundle(context.baseUrl, resourceType, shown, {
           id: crypto.randomUUID(),
           now: now(),
         });
@@ -325,15 +397,22 @@ export async function mountFhirPersonality(
         '/:resourceType',
         config('create'),
         crud('create', async (context, reply) => {
-          const body = await prepared(context, resourceBody(context.request.body, context.resourceType));
+          const sent = resourceBody(context.request.body, context.resourceType);
+          await genericSlotTaken(context, sent);
+          const body = await prepared(context, sent);
+          if (isFaultActive(context.request, ACK_NOT_PERSISTED_FAULT)) {
+            const resource = unpersisted(body);
+            return send(reply, 201, resource, preferReturn(context.request), {
+              location: locationOf(context.baseUrl, resource),
+            });
+          }
           const ifNoneExist = personality.conditionalCreate
             ? header(context.request, 'if-none-exist')
             : undefined;
           const result = await store.create(body, ifNoneExist === undefined ? {} : { ifNoneExist });
           const { resource } = result;
-          const location = `${context.baseUrl}/${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`;
-          return sendResource(reply, result.created ? 201 : 200, resource, preferReturn(context.request), {
-            location,
+          return send(reply, result.created ? 201 : 200, resource, preferReturn(context.request), {
+            location: locationOf(context.baseUrl, resource),
           });
         }),
       );
@@ -342,7 +421,7 @@ export async function mountFhirPersonality(
         '/:resourceType/:id',
         config('read'),
         crud('read', async (context, reply) =>
-          sendResource(reply, 200, store.read(context.resourceType, context.id as string), 'representation'),
+          send(reply, 200, store.read(context.resourceType, context.id as string), 'representation'),
         ),
       );
 
@@ -351,8 +430,12 @@ export async function mountFhirPersonality(
         config('vread'),
         crud('vread', async (context, reply) => {
           const { vid } = context.request.params as { vid: string };
-          const resource = await store.vread(context.resourceType, context.id as string, vid);
-          return sendResource(reply, 200, resource, 'representation');
+          const resource = await store.vread(
+            context.resourceType,
+            context.id as string,
+            storeVersion(vid) ?? vid,
+          );
+          return send(reply, 200, resource, 'representation');
         }),
       );
 
@@ -361,7 +444,18 @@ export async function mountFhirPersonality(
         config('update'),
         crud('update', async (context, reply) => {
           const ifMatch = checkIfMatch('update', context.request);
+          await genericSlotTaken(context, undefined);
           const body = await prepared(context, resourceBody(context.request.body, context.resourceType));
+          if (isFaultActive(context.request, ACK_NOT_PERSISTED_FAULT)) {
+            const existing = store.get(context.resourceType, context.id as string) as
+              | StoredResource
+              | undefined;
+            const resource = unpersisted(body, {
+              id: context.id as string,
+              ...(existing === undefined ? {} : { previousVersionId: existing.meta.versionId }),
+            });
+            return send(reply, existing === undefined ? 201 : 200, resource, preferReturn(context.request));
+          }
           const result = await store.update(
             context.resourceType,
             context.id as string,
@@ -370,17 +464,9 @@ export async function mountFhirPersonality(
           );
           const { resource } = result;
           const headers: Record<string, string> = result.created
-            ? {
-                location: `${context.baseUrl}/${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`,
-              }
+            ? { location: locationOf(context.baseUrl, resource) }
             : {};
-          return sendResource(
-            reply,
-            result.created ? 201 : 200,
-            resource,
-            preferReturn(context.request),
-            headers,
-          );
+          return send(reply, result.created ? 201 : 200, resource, preferReturn(context.request), headers);
         }),
       );
 
@@ -390,13 +476,22 @@ export async function mountFhirPersonality(
         crud('patch', async (context, reply) => {
           const ifMatch = checkIfMatch('patch', context.request);
           const operations = patchBody(context.request);
+          await genericSlotTaken(context, undefined);
+          if (isFaultActive(context.request, ACK_NOT_PERSISTED_FAULT)) {
+            const existing = store.read(context.resourceType, context.id as string);
+            const resource = unpersisted(patchedCopy(existing, operations), {
+              id: existing.id,
+              previousVersionId: existing.meta.versionId,
+            });
+            return send(reply, 200, resource, preferReturn(context.request));
+          }
           const resource = await store.patch(
             context.resourceType,
             context.id as string,
             operations,
             ifMatch === undefined ? {} : { ifMatch },
           );
-          return sendResource(reply, 200, resource, preferReturn(context.request));
+          return send(reply, 200, resource, preferReturn(context.request));
         }),
       );
 

@@ -4,7 +4,7 @@
 // A personality file (personalities/*.ts) is data plus small hooks; mountFhirPersonality
 // (fhir-routes.ts) turns it into Fastify routes.
 
-import type { Resource } from '@medplum/fhirtypes';
+import type { CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import type { FastifyRequest } from 'fastify';
 import type { FhirStore } from './fhir-store.ts';
 
@@ -88,6 +88,18 @@ export interface PersonalityRules {
   readonly missingIfMatchStatus?: number;
   /** Status when If-Match names an old version. Default 412 (R4 http.html#concurrency); Cerner 409. */
   readonly staleVersionStatus?: number;
+  /**
+   * Answers an interaction itself instead of the shared route (Cerner's Slot search, its
+   * Appointment create and PATCH). Runs after beforeInteraction; `undefined` lets the shared
+   * route run. The reply is sent as given: versions in it are the personality's own.
+   */
+  readonly handle?: (context: InteractionContext) => Promise<FhirReply | undefined>;
+  /**
+   * The version id clients see for a resource's first version: 1 (the store's numbering,
+   * default) or 0 (Cerner answers a create with `ETag: W/"0"`). ETags, If-Match, vread,
+   * `meta.versionId` and Location headers are shifted accordingly.
+   */
+  readonly firstVersionId?: 0 | 1;
   /** Page size without `_count`. Default DEFAULT_PAGE_SIZE. */
   readonly defaultPageSize?: number;
   /** Largest `_count` honoured; larger ones are clamped. Default MAX_PAGE_SIZE. */
@@ -138,6 +150,11 @@ export interface FhirPersonality {
    * Its smartConfiguration must advertise the same URL.
    */
   readonly tokenEndpoint?: { readonly path: string; readonly vendor: 'epic' | 'cerner' | 'r4' };
+  /**
+   * Adjusts the generated CapabilityStatement (capability-statement.ts) where the personality
+   * serves more than R4 search parameters can say: Cerner's `-location` and `schedule.actor`.
+   */
+  readonly capabilityStatement?: (generated: CapabilityStatement) => CapabilityStatement;
   /** The SMART discovery document for `baseUrl`; absent means no `.well-known` route. */
   readonly smartConfiguration?: (baseUrl: string) => Readonly<Record<string, unknown>>;
 }

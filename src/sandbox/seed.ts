@@ -36,6 +36,7 @@ import {
   STREET_NAMES,
 } from './lib/seed-data.ts';
 import { addDays, formatLocalDate, toInstant, toLocalDateTime, weekday } from './lib/time-zone.ts';
+import { VISIT_TYPE_DEFINITIONS, type VisitTypeDefinition } from './scheduling/visit-types.ts';
 import { warmSearchIndex } from './search.ts';
 
 export const DEFAULT_SEED = 1;
@@ -54,7 +55,7 @@ const SLOT_SEARCH_PARAMETERS = ['schedule', 'start', 'status', 'service-type', '
 const BOOKED_WITHIN_DAYS = 14;
 
 export const MRN_SYSTEM = 'urn:oid:2.16.840.1.113883.3.ehrgate.mrn';
-export const VISIT_TYPE_SYSTEM = 'urn:oid:2.16.840.1.113883.3.ehrgate.visit-type';
+export { EPIC_VISIT_TYPE_SYSTEM, VISIT_TYPE_SYSTEM } from './scheduling/visit-types.ts';
 export const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 /** FHIR extension `timezone` (IANA code), published for R4 in the extensions pack. */
 export const TIMEZONE_EXTENSION_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
@@ -91,9 +92,14 @@ export const SPECIALTIES: readonly SpecialtyDefinition[] = [
 ];
 
 export const VISIT_TYPES = {
-  newPatient: { system: VISIT_TYPE_SYSTEM, code: 'new-patient', display: 'New patient visit' },
-  followUp: { system: VISIT_TYPE_SYSTEM, code: 'follow-up', display: 'Follow-up visit' },
+  newPatient: VISIT_TYPE_DEFINITIONS[0].sandbox,
+  followUp: VISIT_TYPE_DEFINITIONS[1].sandbox,
 } as const satisfies Record<string, Coding>;
+
+/** Each visit type with the sandbox's coding and the Epic-style one (scheduling/visit-types.ts). */
+function visitTypeConcept(definition: VisitTypeDefinition): CodeableConcept {
+  return { coding: [definition.sandbox, definition.epic], text: definition.display };
+}
 
 const ROUTINE: CodeableConcept = {
   coding: [
@@ -419,10 +425,7 @@ export function buildSeed(options: SeedOptions = {}): Seed {
     resources.push(location);
   }
 
-  const serviceTypes: CodeableConcept[] = [
-    { coding: [VISIT_TYPES.newPatient], text: VISIT_TYPES.newPatient.display },
-    { coding: [VISIT_TYPES.followUp], text: VISIT_TYPES.followUp.display },
-  ];
+  const serviceTypes: CodeableConcept[] = VISIT_TYPE_DEFINITIONS.map(visitTypeConcept);
   const horizonStart = referenceDate;
   const horizonEnd = new Date(referenceDate.getTime() + SEED_HORIZON_DAYS * 86_400_000);
 
@@ -662,7 +665,7 @@ export function buildSeed(options: SeedOptions = {}): Seed {
       id: appointmentId,
       meta,
       status: 'booked',
-      serviceType: [{ coding: [VISIT_TYPES.followUp], text: VISIT_TYPES.followUp.display }],
+      serviceType: [visitTypeConcept(VISIT_TYPE_DEFINITIONS[1])],
       specialty: [specialtyConcept(specialty)],
       appointmentType: ROUTINE,
       description: VISIT_TYPES.followUp.display,

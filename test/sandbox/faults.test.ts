@@ -152,7 +152,7 @@ test('lists the fault kinds and active rules', async () => {
   );
   assert.deepEqual(
     listed.body.kinds.map((k) => k.name),
-    ['latency', 'timeout', 'retry-after', 'status'],
+    ['latency', 'timeout', 'retry-after', 'status', 'slot-taken', 'ack-not-persisted', 'commit-then-timeout'],
   );
   assert.equal(listed.body.rules.length, 1);
   assert.equal(listed.body.rules[0].remaining, 3);
