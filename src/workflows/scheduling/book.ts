@@ -3,8 +3,8 @@ import type { BookRequest } from '../../ehr/adapter.ts';
 import { failed, type WriteOutcome } from '../outcome.ts';
 import { appointmentView, NOT_AUTHORIZED_SAY, scopeCheck } from './answers.ts';
 import { appointmentDifferences } from './compare-appointment.ts';
-import { type SchedulingContext, spokenList } from './context.ts';
-import { findAlternatives } from './find-alternatives.ts';
+import type { SchedulingContext } from './context.ts';
+import { slotTakenOutcome } from './find-alternatives.ts';
 import { staffInstruction } from './staff-instructions.ts';
 import { runVerifiedWrite } from './verified-write.ts';
 import { candidateNames, checkOffer, idempotencyCheck, QUEUED_SAY } from './write-input.ts';
@@ -104,20 +104,14 @@ export async function book(context: SchedulingContext, input: BookInput): Promis
         data: appointmentView(context, record, names),
         ...(warnings.length === 0 ? {} : { warnings }),
       }),
-      slotTaken: async () => {
-        const alternatives = await findAlternatives(context, {
+      slotTaken: () =>
+        slotTakenOutcome(context, {
           callId: input.callId,
           taken: candidate,
           visitType,
           patientId: input.patientId,
           ...(input.signal === undefined ? {} : { signal: input.signal }),
-        });
-        const say =
-          alternatives.length === 0
-            ? "I'm sorry, that time was just taken and I don't see other openings close to it."
-            : `I'm sorry, that time was just taken. The closest openings are ${spokenList(alternatives.map((a) => a.say))}.`;
-        return failed('slot_taken', say, { alternatives });
-      },
+        }),
       staffInstruction: (reason, note) =>
         staffInstruction(
           {

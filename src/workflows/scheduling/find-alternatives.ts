@@ -1,8 +1,8 @@
 // A taken slot is answered with fresh times from the EHR, found live (P4), the closest to the
 // time the caller wanted first: with the same practitioner and place if possible, else anyone.
 import type { SlotCandidate, VisitType } from '../../ehr/adapter.ts';
-import type { OfferView } from '../outcome.ts';
-import { MAX_ALTERNATIVES, offerView, type SchedulingContext } from './context.ts';
+import { type FailedOutcome, failed, type OfferView } from '../outcome.ts';
+import { MAX_ALTERNATIVES, offerView, type SchedulingContext, spokenList } from './context.ts';
 
 /** How far before and after the wanted time alternatives are sought. */
 export const ALTERNATIVES_BEFORE_MS = 2 * 86_400_000;
@@ -54,4 +54,26 @@ export async function findAlternatives(
     if (closest.length > 0) return closest.map((c) => offerView(context, request.callId, c));
   }
   return [];
+}
+
+type AlternativesRequest = Parameters<typeof findAlternatives>[1];
+
+/**
+ * The `failed` / `slot_taken` answer for book and reschedule: what the caller wanted is gone, and
+ * here are the closest live openings. `unchanged` is said when an existing appointment stays.
+ */
+export async function slotTakenOutcome(
+  context: SchedulingContext,
+  request: AlternativesRequest,
+  unchanged?: string,
+): Promise<FailedOutcome> {
+  const alternatives = await findAlternatives(context, request);
+  const taken = unchanged
+    ? `I'm sorry, that time was just taken; ${unchanged}.`
+    : "I'm sorry, that time was just taken.";
+  const say =
+    alternatives.length === 0
+      ? `${taken} I don't see other openings close to it.`
+      : `${taken} The closest openings are ${spokenList(alternatives.map((a) => a.say))}.`;
+  return failed('slot_taken', say, { alternatives });
 }

@@ -5,8 +5,8 @@ import type { BookRequest, RescheduleRequest } from '../../ehr/adapter.ts';
 import { failed, type WriteOutcome } from '../outcome.ts';
 import { appointmentView, NOT_AUTHORIZED_SAY, scopeCheck } from './answers.ts';
 import { appointmentDifferences } from './compare-appointment.ts';
-import { type SchedulingContext, spokenList } from './context.ts';
-import { findAlternatives } from './find-alternatives.ts';
+import type { SchedulingContext } from './context.ts';
+import { slotTakenOutcome } from './find-alternatives.ts';
 import { APPOINTMENT_NOT_FOUND_SAY, isFailed, ownedAppointment } from './owned-appointment.ts';
 import { spokenTime } from './spoken-time.ts';
 import { staffInstruction } from './staff-instructions.ts';
@@ -111,20 +111,18 @@ export async function reschedule(context: SchedulingContext, input: RescheduleIn
         data: appointmentView(context, record, candidateNames(context, candidate)),
         ...(warnings.length === 0 ? {} : { warnings }),
       }),
-      slotTaken: async () => {
-        const alternatives = await findAlternatives(context, {
-          callId: input.callId,
-          taken: candidate,
-          visitType,
-          patientId: input.patientId,
-          ...(input.signal === undefined ? {} : { signal: input.signal }),
-        });
-        const say =
-          alternatives.length === 0
-            ? "I'm sorry, that time was just taken and I don't see other openings close to it. Your current appointment is unchanged."
-            : `I'm sorry, that time was just taken; your current appointment is unchanged. The closest openings are ${spokenList(alternatives.map((a) => a.say))}.`;
-        return failed('slot_taken', say, { alternatives });
-      },
+      slotTaken: () =>
+        slotTakenOutcome(
+          context,
+          {
+            callId: input.callId,
+            taken: candidate,
+            visitType,
+            patientId: input.patientId,
+            ...(input.signal === undefined ? {} : { signal: input.signal }),
+          },
+          'your current appointment is unchanged',
+        ),
       staffInstruction: (why, note) =>
         staffInstruction(
           {
