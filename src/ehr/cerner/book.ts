@@ -52,8 +52,19 @@ export async function bookCerner(fhir: FhirClient, request: BookRequest): Promis
     throw await refusalFor(fhir, err, request.candidate.handle, 'the booking', signal);
   }
   if (result.id === undefined) throw unnamedCreate(result.status);
-  // Read back whether or not a body came: the body of a create is not what a later read returns
-  // (Cerner fills start, end and participants from the slot).
-  const stored = await fhir.read('Appointment', result.id, opts);
-  return { appointment: toAppointmentRecord(stored), warnings };
+  // What the 201 named, not a read: the verified write reads the appointment back itself, and a
+  // read here that finds nothing (an acknowledged write the EHR never kept) must reach it as a
+  // read-back mismatch to be queued for staff, not as "slot gone" (P2). Cerner fills start and
+  // end from the slot, so they come from the offer when the answer has no body.
+  const named: Appointment = {
+    ...appointment,
+    start: request.candidate.start,
+    end: request.candidate.end,
+    ...result.resource,
+    id: result.id,
+  };
+  return {
+    appointment: { ...toAppointmentRecord(named), ...(result.etag ? { etag: result.etag } : {}) },
+    warnings,
+  };
 }

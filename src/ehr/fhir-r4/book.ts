@@ -2,7 +2,9 @@
 // our idempotency identifier, conditionally where the server honours If-None-Exist (R4
 // http.html#ccreate), so a resend after an ambiguous failure cannot make a second one. When the
 // create definitely failed, the Slot is set free again; when it may have been applied
-// (isAmbiguousWriteFailure), the Slot stays busy for the verified write to find the Appointment.
+// (isAmbiguousWriteFailure), the Slot stays busy, marked with our key: the verified write searches
+// for the Appointment and, when nothing was stored, resends; the resend finds the Slot claimed by
+// this same request (slot-claim.ts) and creates the Appointment instead of answering "taken".
 import type { Appointment, AppointmentParticipant, Schedule, Slot } from '@medplum/fhirtypes';
 import { type FhirClient, isAmbiguousWriteFailure } from '../../fhir/index.ts';
 import type { BookRequest, SlotCandidate, WriteResult } from '../adapter.ts';
@@ -76,7 +78,7 @@ export async function bookFhirR4(fhir: FhirClient, request: BookRequest): Promis
   const { signal } = request;
   const opts = signal === undefined ? {} : { signal };
   const slotId = request.candidate.handle;
-  const slot = await claimSlot(fhir, slotId, signal);
+  const slot = await claimSlot(fhir, slotId, request.idempotencyKey, signal);
   let result: Awaited<ReturnType<typeof fhir.create<Appointment>>>;
   try {
     const actors = await actorsForSlot(fhir, request.candidate, slot, signal);
@@ -85,7 +87,9 @@ export async function bookFhirR4(fhir: FhirClient, request: BookRequest): Promis
       ifNoneExist: { identifier: `${IDEMPOTENCY_IDENTIFIER_SYSTEM}|${request.idempotencyKey}` },
     });
   } catch (err) {
-    if (!isAmbiguousWriteFailure(err)) await releaseSlot(fhir, slotId, signal);
+    if (!isAmbiguousWriteFailure(err)) {
+      await releaseSlot(fhir, slotId, { ...opts, claimedBy: request.idempotencyKey });
+    }
     throw ruleOrSame(err, 'the booking');
   }
   const appointment =

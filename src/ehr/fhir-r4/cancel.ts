@@ -30,7 +30,10 @@ export async function cancelFhirR4(fhir: FhirClient, request: CancelRequest): Pr
   if (patched) {
     for (const s of before.slot ?? []) {
       const slotId = referenceId(s, 'Slot');
-      if (slotId !== undefined && !(await releaseSlot(fhir, slotId, request.signal))) {
+      if (
+        slotId !== undefined &&
+        !(await releaseSlot(fhir, slotId, request.signal === undefined ? {} : { signal: request.signal }))
+      ) {
         warnings.push(`Slot/${slotId} could not be set free; staff may need to open it by hand`);
       }
     }

@@ -13,7 +13,8 @@ import { claimSlot, releaseSlot } from './slot-claim.ts';
 export async function rescheduleFhirR4(fhir: FhirClient, request: RescheduleRequest): Promise<WriteResult> {
   const { signal, candidate } = request;
   const newSlotId = candidate.handle;
-  const slot = await claimSlot(fhir, newSlotId, signal);
+  const opts = signal === undefined ? {} : { signal };
+  const slot = await claimSlot(fhir, newSlotId, request.idempotencyKey, signal);
   let outcome: Awaited<ReturnType<typeof patchAppointment>>;
   try {
     const actors = await actorsForSlot(fhir, candidate, slot, signal);
@@ -32,14 +33,16 @@ export async function rescheduleFhirR4(fhir: FhirClient, request: RescheduleRequ
       signal,
     );
   } catch (err) {
-    if (!isAmbiguousWriteFailure(err)) await releaseSlot(fhir, newSlotId, signal);
+    if (!isAmbiguousWriteFailure(err)) {
+      await releaseSlot(fhir, newSlotId, { ...opts, claimedBy: request.idempotencyKey });
+    }
     throw ruleOrSame(err, 'the reschedule');
   }
   const warnings: string[] = [];
   for (const s of outcome.before.slot ?? []) {
     const oldId = referenceId(s, 'Slot');
     if (oldId === undefined || oldId === newSlotId) continue;
-    if (!(await releaseSlot(fhir, oldId, signal))) {
+    if (!(await releaseSlot(fhir, oldId, opts))) {
       warnings.push(`Slot/${oldId} could not be set free; staff may need to open it by hand`);
     }
   }

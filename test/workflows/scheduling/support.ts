@@ -1,10 +1,18 @@
 // Shared set-up for the scheduling workflow tests: the sandbox EHR over real HTTP on 127.0.0.1:0
-// with a fixed clinic date, the real fhir-r4 adapter, an in-memory SQLite store, and a tenant
-// configured with the sandbox's practitioners and locations.
+// with a fixed clinic date, the real adapter (fhir-r4 by default; any vendor through
+// startVendorHarness), a SQLite store, and a tenant configured with the sandbox's practitioners
+// and locations.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Appointment } from '@medplum/fhirtypes';
-import type { TenantConfig } from '../../../src/config/types.ts';
-import { createEhrAdapter, type EhrAdapter } from '../../../src/ehr/index.ts';
+import type { TenantConfig, Vendor } from '../../../src/config/types.ts';
+import { createEhrAdapter, type EhrAdapter, epicStu3BaseUrl } from '../../../src/ehr/index.ts';
 import { createFhirClient, type FhirClient } from '../../../src/fhir/index.ts';
+import type { FaultMatch } from '../../../src/sandbox/faults.ts';
+import { CERNER_SANDBOX_TENANT, cernerBasePath } from '../../../src/sandbox/personalities/cerner.ts';
+import { EPIC_R4_PREFIX, EPIC_STU3_PREFIX } from '../../../src/sandbox/personalities/epic.ts';
+import { VISIT_TYPE_DEFINITIONS } from '../../../src/sandbox/scheduling/visit-types.ts';
 import { VISIT_TYPES } from '../../../src/sandbox/seed.ts';
 import { type SandboxHandle, type SandboxOptions, startSandbox } from '../../../src/sandbox/server.ts';
 import { openCall, openStore, type Store } from '../../../src/store/index.ts';
@@ -145,4 +153,135 @@ export function faultAppointmentCreate(
     fault,
     times,
   });
+}
+
+/** How the tests reach one vendor's personality of the sandbox (DESIGN.md sections 5 and 8). */
+export type VendorTarget = {
+  readonly vendor: Vendor;
+  /** The tenant's `ehr.baseUrl`: the personality's R4 base. */
+  baseUrl(sandbox: SandboxHandle): string;
+  /** The request that books: fhir-r4 POST Appointment, Cerner POST Appointment, Epic STU3 $book. */
+  readonly booking: FaultMatch;
+  /**
+   * Where a slot taken by someone else shows: the booking itself (Cerner 422, Epic $book 409),
+   * but on a plain R4 server the adapter's Slot claim (PUT with If-Match, 412) that precedes it.
+   */
+  readonly slotTaken: FaultMatch;
+};
+
+export const VENDOR_TARGETS: readonly VendorTarget[] = [
+  {
+    vendor: 'fhir-r4',
+    baseUrl: (sandbox) => sandbox.r4BaseUrl,
+    booking: { method: 'POST', pathRegex: '^/fhir/R4/Appointment($|\\?)' },
+    slotTaken: { method: 'PUT', pathRegex: '^/fhir/R4/Slot/' },
+  },
+  {
+    vendor: 'cerner',
+    baseUrl: (sandbox) => `${sandbox.url}${cernerBasePath(CERNER_SANDBOX_TENANT)}`,
+    booking: {
+      method: 'POST',
+      pathRegex: `^${cernerBasePath(CERNER_SANDBOX_TENANT)}/Appointment($|\\?)`,
+    },
+    slotTaken: {
+      method: 'POST',
+      pathRegex: `^${cernerBasePath(CERNER_SANDBOX_TENANT)}/Appointment($|\\?)`,
+    },
+  },
+  {
+    vendor: 'epic',
+    baseUrl: (sandbox) => `${sandbox.url}${EPIC_R4_PREFIX}`,
+    booking: { method: 'POST', path: `${EPIC_STU3_PREFIX}/Appointment/$book` },
+    slotTaken: { method: 'POST', path: `${EPIC_STU3_PREFIX}/Appointment/$book` },
+  },
+];
+
+/**
+ * The tenant of tenantFor, pointed at one vendor's personality, with each visit type also coded
+ * the way that vendor's personality knows it (src/sandbox/scheduling/visit-types.ts): Cerner by
+ * the sandbox's service-type system, Epic by its OID-based visit-type ids.
+ */
+export function vendorTenantFor(sandbox: SandboxHandle, target: VendorTarget): TenantConfig {
+  const base = tenantFor(sandbox);
+  const visitTypes = (base.scheduling?.visitTypes ?? []).map((v) => {
+    const definition = VISIT_TYPE_DEFINITIONS.find((d) => d.key === v.id);
+    if (definition === undefined) return v;
+    return {
+      ...v,
+      cerner: fhirCoding(definition.sandbox),
+      epic: fhirCoding(definition.epic),
+    };
+  });
+  return {
+    ...base,
+    ehr: { vendor: target.vendor, baseUrl: target.baseUrl(sandbox), auth: { method: 'none' } },
+    scheduling: { ...base.scheduling, visitTypes },
+  };
+}
+
+export type VendorHarness = Harness & {
+  readonly target: VendorTarget;
+  /** Non-cancelled Appointments in the sandbox's store for this patient, whoever made them. */
+  appointmentsOf(patientId: string): Appointment[];
+  /** Adds a sandbox fault rule for the next `times` requests matching `match`. */
+  fault(match: FaultMatch, fault: Record<string, unknown>, times?: number): void;
+};
+
+/**
+ * One vendor end to end: the sandbox (auth off), the real adapter from createEhrAdapter (Epic with
+ * its second client on the STU3 base), and a real SQLite store in a temporary file.
+ */
+export async function startVendorHarness(
+  target: VendorTarget,
+  options: { fhirTimeoutMs?: number } = {},
+): Promise<VendorHarness> {
+  const sandbox = await startSandbox({ referenceDate: REFERENCE_DATE, auth: false });
+  const timeoutMs = options.fhirTimeoutMs ?? FHIR_TIMEOUT_MS;
+  const baseUrl = target.baseUrl(sandbox);
+  const fhir = createFhirClient({ baseUrl, timeoutMs });
+  const stu3 =
+    target.vendor === 'epic' ? createFhirClient({ baseUrl: epicStu3BaseUrl(baseUrl), timeoutMs }) : undefined;
+  const adapter = createEhrAdapter({ vendor: target.vendor, fhir, ...(stu3 === undefined ? {} : { stu3 }) });
+  const dir = await mkdtemp(join(tmpdir(), `ehrgate-vendors-${target.vendor}-`));
+  const store = await openStore({ url: join(dir, 'ehrgate.sqlite') });
+  const tenant = vendorTenantFor(sandbox, target);
+  await openCall(store.db, { tenantId: tenant.id, channel: 'sim', id: CALL_ID, now: NOW_MS });
+  const isPatient = (a: Appointment, patientId: string) =>
+    a.participant?.some((p) => p.actor?.reference === `Patient/${patientId}`) ?? false;
+  return {
+    target,
+    sandbox,
+    fhir,
+    adapter,
+    store,
+    tenant,
+    workflow: (overrides = {}) =>
+      createSchedulingWorkflow({
+        tenant,
+        adapter,
+        store,
+        offerSecret: OFFER_SECRET,
+        now: () => NOW_MS,
+        sleep: () => new Promise((resolve) => setImmediate(resolve)),
+        ...overrides,
+      }),
+    appointmentsWithKey: (key) =>
+      [...sandbox.store.all('Appointment')].filter((a) =>
+        (a as Appointment).identifier?.some((i) => i.value === key),
+      ) as Appointment[],
+    appointmentsOf: (patientId) =>
+      ([...sandbox.store.all('Appointment')] as Appointment[]).filter(
+        (a) => a.status !== 'cancelled' && isPatient(a, patientId),
+      ),
+    fault: (match, fault, times = 1) => {
+      sandbox.faults.addRule({ match, fault, times });
+    },
+    async close() {
+      await store.close();
+      await fhir.close();
+      await stu3?.close();
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
