@@ -46,8 +46,15 @@ export const ERROR_STATUS = {
   ERR_EHR_UNSUPPORTED: 501,
   ERR_EHR_RULE: 422,
   ERR_OFFER_INVALID: 400,
+  ERR_PATIENT_HANDLE_INVALID: 400,
   ERR_INVALID_INPUT: 400,
   ERR_WRITE_NOT_VERIFIED: 502,
+  ERR_PHI_TOKEN_UNKNOWN: 400, // a PHI token this call's vault never issued (forged, or another call's)
+  ERR_RESOURCE_INVALID: 500,
+
+  // channels: a request that does not authenticate to exactly one tenant, or exceeds its rate
+  ERR_CHANNEL_UNAUTHENTICATED: 401,
+  ERR_CHANNEL_RATE_LIMITED: 429,
 
   // sandbox control
   ERR_SANDBOX: 500,

@@ -74,4 +74,96 @@ keyOptions(keys.command('list'))
     await listKeysCommand(options);
   });
 
+const phi = program.command('phi').description('the PHI firewall that guards LLM-bound text');
+phi
+  .command('protect')
+  .description('read utterances on stdin, one a line, and write each with its identifiers tokenised')
+  .option('--json', 'write JSON lines: the protected text and the spans found')
+  .addOption(
+    new Option('--policy <policy>', 'what stays in clear')
+      .choices(['standard', 'strict'])
+      .default('standard'),
+  )
+  .action(async (options) => {
+    const { phiProtectCommand } = await import('./phi.ts');
+    await phiProtectCommand(options);
+  });
+
+const queue = program
+  .command('queue')
+  .description('the staff work queue: what the EHR did not take, to finish by hand');
+const queueOptions = (command: Command) =>
+  command
+    .option('-c, --config <file>', 'configuration file (its store and tenants; default: $EHRGATE_CONFIG)')
+    .option('--data-dir <dir>', 'where the embedded SQLite store lives (default: ./data)')
+    .option('-t, --tenant <id>', "tenant id (default: the configuration's only tenant, else sandbox)");
+
+queueOptions(queue.command('list'))
+  .description('list open and claimed work items, oldest first')
+  .option('--status <status>', 'open, claimed or resolved')
+  .option('--queue <name>', 'only this staff queue')
+  .option('--limit <n>', 'at most this many', Number)
+  .option('--json', 'print JSON')
+  .action(async (options) => {
+    const { queueListCommand } = await import('./queue.ts');
+    await queueListCommand(options);
+  });
+
+queueOptions(queue.command('show <id>'))
+  .description('print one work item with everything needed to finish it')
+  .action(async (id, options) => {
+    const { queueShowCommand } = await import('./queue.ts');
+    await queueShowCommand(id, options);
+  });
+
+queueOptions(queue.command('resolve <id>'))
+  .description('close a work item')
+  .requiredOption('--staff <id>', 'who resolved it')
+  .option('--resolution <code>', 'how it ended: done, not_needed, unreachable, ...', 'done')
+  .action(async (id, options) => {
+    const { queueResolveCommand } = await import('./queue.ts');
+    await queueResolveCommand(id, options);
+  });
+
+program
+  .command('mcp')
+  .description('serve the tools over MCP on stdin/stdout, for an MCP client that spawns ehrgate')
+  .option(
+    '-c, --config <file>',
+    'tenant configuration file (default: $EHRGATE_CONFIG, else the sandbox tenant)',
+  )
+  .option('-t, --tenant <id>', "tenant whose tools to serve (default: the configuration's only tenant)")
+  .option('--call-id <id>', 'the call this connection is (default: a new id per process)')
+  .option('--data-dir <dir>', 'where the embedded SQLite store lives (default: ./data)')
+  .option('--sandbox-port <port>', 'embedded sandbox EHR port (default: any free port)', port)
+  .action(async (options) => {
+    const { mcpCommand } = await import('./mcp.ts');
+    await mcpCommand(options);
+  });
+
+program
+  .command('tools')
+  .description("print a tenant's tool definitions for a voice platform")
+  .addOption(
+    new Option('--format <format>', 'openai function tools, or the catalog as JSON')
+      .choices(['openai', 'json'])
+      .default('openai'),
+  )
+  .addOption(
+    new Option('--api <api>', 'only the definitions for this OpenAI API').choices([
+      'chat',
+      'responses',
+      'realtime',
+    ]),
+  )
+  .option(
+    '-c, --config <file>',
+    'tenant configuration file (default: $EHRGATE_CONFIG, else the sandbox tenant)',
+  )
+  .option('-t, --tenant <id>', "tenant (default: the configuration's only tenant)")
+  .action(async (options) => {
+    const { toolsCommand } = await import('./tools.ts');
+    await toolsCommand(options);
+  });
+
 program.parseAsync(process.argv).catch(exitWithError);

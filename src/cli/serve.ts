@@ -45,6 +45,16 @@ function banner(gateway: RunningGateway): string {
   if (gateway.sandboxUrl)
     lines.push(`  sandbox EHR   ${gateway.sandboxUrl}  (embedded, synthetic data only)`);
   lines.push(`  JWK Set URL   ${gateway.url}/.well-known/jwks.json`);
+  if (gateway.devKey) {
+    // The built-in configuration only: the sandbox tenant's key for the HTTP channel and MCP. A
+    // key the operator chose stays out of the terminal (and whatever collects its output).
+    lines.push(
+      gateway.devKey.source === 'env'
+        ? '  dev API key   from EHRGATE_DEV_KEY'
+        : `  dev API key   ${gateway.devKey.key}  (generated; set EHRGATE_DEV_KEY to keep one)`,
+    );
+    lines.push('                send as Authorization: Bearer <key> on /v1 and /mcp');
+  }
   for (const tenant of gateway.config.tenants) {
     lines.push(`  tenant        ${tenant.id}: ${tenant.ehr.vendor} at ${tenant.ehr.baseUrl}`);
     const auth = gateway.authReport.find((report) => report.tenant === tenant.id);

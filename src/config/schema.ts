@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mappingProblems } from '../mapping/validate-mapping.ts';
 import {
   clockTime,
   codingSystem,
@@ -194,6 +195,34 @@ const route = strictObject({
   }
 });
 
+// Identity verification (issue 5 item 1): the caller details that must always match, on top of
+// name and birth date, and how many failed attempts one call may make.
+export const IDENTITY_DETAILS = ['name', 'birthDate', 'phone', 'postalCode'] as const;
+export const DEFAULT_IDENTITY_MAX_ATTEMPTS = 3;
+const identity = strictObject({
+  require: z
+    .array(z.enum(IDENTITY_DETAILS))
+    .superRefine(uniqueValues('detail'))
+    .refine((v) => v.includes('name') && v.includes('birthDate'), 'must include name and birthDate')
+    .default(() => ['name' as const, 'birthDate' as const]),
+  maxAttempts: z.number().int().min(1).max(10).default(DEFAULT_IDENTITY_MAX_ATTEMPTS),
+  // Cerner: EHR id of the Organization whose MRN pool new patients draw from (identifier.assigner).
+  mrnAssigner: text().optional(),
+});
+
+// Insurance (issue 5 item 4): spoken payer names the EHR's own Organization search would not find
+// ("blue cross" for "Anthem Blue Cross and Blue Shield"), each naming a payor Organization id.
+const payerAlias = strictObject({
+  say: z.array(text()).min(1, 'must list at least one spoken name'),
+  organization: text(),
+  name: text().optional(),
+});
+const insurance = strictObject({
+  payerAliases: z.array(payerAlias).default(() => []),
+  // Staff queue for insurance work items; default: the billing route's queue, else front-desk.
+  staffQueue: text().optional(),
+});
+
 const channels = strictObject({
   vapi: strictObject({ secret: secret() }).optional(),
   retell: strictObject({ apiKey: secret() }).optional(),
@@ -234,14 +263,25 @@ const tenant = strictObject({
     .default(() => [...WORKFLOWS]),
   scheduling: scheduling.optional(),
   mapping: mapping.optional(),
+  identity: identity.optional(),
+  insurance: insurance.optional(),
   routing: z.array(route).superRefine(uniqueField('intent', 'routing intent')).optional(),
   channels: channels.optional(),
+  // Tool calls per second across all of the tenant's channels (token bucket; src/channels/auth).
+  rateLimit: strictObject({ perSecond: positiveInt(), burst: positiveInt().optional() }).optional(),
   subprocessors: z
     .array(subprocessor)
     .superRefine(uniqueField('name', 'subprocessor name'))
     .default(() => []),
   retention: retention.optional(),
-}).transform((value) => ({ ...value, name: value.name ?? value.id }));
+})
+  // What the vendor supports (mapping/validate-mapping.ts): Coverage on Epic stops start-up here.
+  .superRefine((value, ctx) => {
+    for (const p of value.mapping === undefined ? [] : mappingProblems(value.ehr.vendor, value.mapping)) {
+      ctx.addIssue({ code: 'custom', path: ['mapping', ...p.path.split('.')], message: p.message });
+    }
+  })
+  .transform((value) => ({ ...value, name: value.name ?? value.id }));
 
 export const configFileSchema = strictObject({
   server: strictObject({

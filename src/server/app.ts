@@ -4,6 +4,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerJwksRoute } from './jwks-route.ts';
 import { type GatewayMetrics, registerMetricsRoute } from './metrics.ts';
 import type { ReadinessProbe } from './readiness.ts';
+import { registerWorkQueueRoutes, type WorkQueueRoutesOptions } from './work-queue-routes.ts';
 
 // Voice platforms send small JSON tool calls; anything near this size is abuse or a bug.
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
@@ -16,6 +17,8 @@ export type GatewayAppOptions = {
   /** Key directories of every private_key_jwt tenant, published as one JWK Set. */
   keyDirs: readonly string[];
   metrics: GatewayMetrics;
+  /** The staff work queue API (/v1/work-items), authenticated by the tenants' http API keys. */
+  workQueue?: WorkQueueRoutesOptions;
   bodyLimitBytes?: number;
   now?: () => number;
 };
@@ -30,5 +33,6 @@ export function buildGatewayApp(options: GatewayAppOptions): FastifyInstance {
   registerHealthRoutes(app, options.probes);
   registerJwksRoute(app, options.keyDirs, options.now ?? Date.now);
   registerMetricsRoute(app, options.metrics);
+  if (options.workQueue) registerWorkQueueRoutes(app, options.workQueue);
   return app;
 }

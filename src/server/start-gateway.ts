@@ -2,9 +2,18 @@ import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { generateKey, listKeys } from '../auth/index.ts';
-import { defaultConfig, type EhrgateConfig, loadConfig } from '../config/index.ts';
+import { type ChannelAuth, createChannelAuth, type DevKey, resolveDevKey } from '../channels/auth/index.ts';
+import { registerHttpChannel } from '../channels/http/index.ts';
+import { registerMcpChannel } from '../channels/mcp/index.ts';
+import { registerOpenAiChannel } from '../channels/openai/index.ts';
+import { registerRetellChannel } from '../channels/retell/index.ts';
+import { registerVapiChannel } from '../channels/vapi/index.ts';
+import { DEFAULT_TENANT_ID, defaultConfig, type EhrgateConfig, loadConfig } from '../config/index.ts';
 import { EhrgateError } from '../errors.ts';
 import { openStore, type Store } from '../store/index.ts';
+import type { GatewayToolRouter } from '../tools/router.ts';
+import { gatewayOutboxHandlers } from '../workflows/outbox/gateway-handlers.ts';
+import { createOutboxWorker } from '../workflows/outbox/worker.ts';
 import { buildGatewayApp, DEFAULT_SHUTDOWN_GRACE_MS } from './app.ts';
 import { type EmbeddedSandbox, registerWithSandbox, startEmbeddedSandbox } from './embedded-sandbox.ts';
 import { JWKS_PATH } from './jwks-route.ts';
@@ -12,6 +21,7 @@ import { createLogger } from './logger.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import type { ReadinessProbe } from './readiness.ts';
 import { buildTenantRuntimes, type TenantRuntime } from './tenant-runtime.ts';
+import { buildToolRuntime } from './tool-runtime.ts';
 
 export const DEFAULT_GATEWAY_PORT = 8080;
 export const DEFAULT_SANDBOX_PORT = 8090;
@@ -36,6 +46,12 @@ export type RunningGateway = {
   /** What each tenant's first token covers, checked at start-up (promise P5). */
   readonly authReport: readonly TenantAuthReport[];
   readonly app: FastifyInstance;
+  /** The tool router every channel maps its platform's requests onto. */
+  readonly router: GatewayToolRouter;
+  /** Channel credential -> tenant, rate limits and security events (src/channels/auth). */
+  readonly channelAuth: ChannelAuth;
+  /** The sandbox tenant's development API key, with the built-in configuration only. */
+  readonly devKey?: DevKey;
   close(): Promise<void>;
 };
 
@@ -95,8 +111,53 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       },
       ...tenants.flatMap((tenant) => tenant.probes),
     ];
-    const app = buildGatewayApp({ logger, probes, keyDirs: keyDirsOf(config), metrics });
+    // The tool catalog behind every channel (src/tools/contract.ts); channels register with `router`.
+    const tools = buildToolRuntime({
+      store,
+      tenants,
+      env,
+      logger,
+      onEhrRequest: (tenant, event) =>
+        metrics.ehrRequests.inc({ tenant, method: event.method, status: String(event.status ?? 0) }),
+    });
+    cleanups.push(() => tools.close());
+    const router = tools.router;
+    // Every channel credential belongs to exactly one tenant (a shared one stops start-up here);
+    // the built-in configuration's sandbox tenant also takes a development key (issue 6 item 4).
+    const devKey = config.source.kind === 'default' ? resolveDevKey(env) : undefined;
+    const channelAuth = createChannelAuth({
+      tenants: config.tenants,
+      store,
+      ...(devKey ? { devKey: { tenantId: DEFAULT_TENANT_ID, secret: devKey.key } } : {}),
+      onRecordError: (error, event) =>
+        logger.error(
+          { err: { code: (error as { code?: string }).code }, kind: event.kind, channel: event.channel },
+          'security event not recorded',
+        ),
+    });
+    // The outbox worker (issue 5 item 5): every process runs one; on PostgreSQL they share the queue.
+    const worker = createOutboxWorker({
+      store,
+      handlers: gatewayOutboxHandlers(
+        tenants.map((t) => ({ id: t.id, vendor: t.config.ehr.vendor, fhir: t.fhir })),
+      ),
+      logger,
+    });
+    worker.start();
+    cleanups.push(() => worker.stop());
+    const app = buildGatewayApp({
+      logger,
+      probes,
+      keyDirs: keyDirsOf(config),
+      metrics,
+      workQueue: { store, tenants: config.tenants },
+    });
     cleanups.push(() => closeWithGrace(app));
+    registerVapiChannel(app, { auth: channelAuth, router });
+    registerRetellChannel(app, { auth: channelAuth, router });
+    await registerHttpChannel(app, { auth: channelAuth, router });
+    await registerOpenAiChannel(app, { auth: channelAuth, router });
+    await registerMcpChannel(app, { auth: channelAuth, router });
 
     const port =
       options.port ?? numberFromEnv(env.PORT, 'PORT') ?? config.server.port ?? DEFAULT_GATEWAY_PORT;
@@ -112,6 +173,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       tenants,
       authReport,
       app,
+      router,
+      channelAuth,
+      ...(devKey ? { devKey } : {}),
       close: unwind,
     };
   } catch (error) {

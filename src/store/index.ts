@@ -19,6 +19,7 @@ export {
   markOutboxDone,
   markOutboxFailed,
 } from './outbox.ts';
+export { abandonOutboxEntry, listOpenOutboxOfCall } from './outbox-call.ts';
 export type {
   AuditRecordRow,
   CallEventRow,
@@ -43,3 +44,4 @@ export {
   listWorkItems,
   resolveWorkItem,
 } from './work-items.ts';
+export { getWorkItem, workItemsOfOutbox } from './work-items-lookup.ts';

@@ -1,3 +1,71 @@
+export type { IdentityPolicy, IdentityWorkflowOptions } from './identity/context.ts';
+export { DEFAULT_IDENTITY_QUEUE } from './identity/context.ts';
+export type { FindPatientInput } from './identity/find-patient.ts';
+export type { IdentityWorkflow } from './identity/identity-workflow.ts';
+export { createIdentityWorkflow } from './identity/identity-workflow.ts';
+export type { PatientHandle, PatientHandleKey, PatientHandleProblem } from './identity/patient-handle.ts';
+export {
+  DEFAULT_PATIENT_HANDLE_TTL_MS,
+  PatientHandleError,
+  signPatientHandle,
+  verifyPatientHandle,
+} from './identity/patient-handle.ts';
+export type { RegisterPatientInput } from './identity/register-patient.ts';
+export { PATIENT_REGISTER_KIND, REGISTER_TOOL } from './identity/register-patient.ts';
+export { patientRegistrationHandler } from './identity/registration-job.ts';
+export type {
+  ExtraDetail,
+  FindPatientResult,
+  IdentityFailed,
+  IdentityFailureReason,
+  PatientNeedsMore,
+  PatientNotFound,
+  PatientRegistered,
+  PatientVerified,
+  RegisterFailed,
+  RegisterPatientOutcome,
+} from './identity/results.ts';
+export { MAX_AGE_YEARS } from './identity/spoken-date.ts';
+export type {
+  IntakeHandlersOptions,
+  IntakeInput,
+  IntakeOutcome,
+  IntakePiece,
+  IntakePieceResult,
+  IntakeView,
+  IntakeWorkflow,
+  IntakeWorkflowOptions,
+} from './intake/index.ts';
+export {
+  createIntakeWorkflow,
+  DEFAULT_INTAKE_QUEUE,
+  INTAKE_KINDS,
+  intakeHandlers,
+  RECORD_INTAKE_TOOL,
+} from './intake/index.ts';
+export type {
+  RecordDecision,
+  RecordJob,
+  RecordOutcome,
+  RecordQueueReason,
+  RecordSay,
+  RecordStaffNote,
+  RecordSteps,
+  RecordWrite,
+  RecordWriteOptions,
+  StaffOnlyWrite,
+  StoredRecord,
+} from './lib/verified-record-write.ts';
+export {
+  attemptRecordWrite,
+  DEFAULT_RECORD_READ_BACK_ATTEMPTS,
+  DEFAULT_RECORD_RETRY_DELAY_MS,
+  queueRecordForStaff,
+  reasonInWords,
+  recordJobHandler,
+  recordView,
+  runVerifiedRecordWrite,
+} from './lib/verified-record-write.ts';
 export type {
   AppointmentsFound,
   AppointmentView,
@@ -6,6 +74,7 @@ export type {
   FailureReason,
   OfferView,
   QueuedOutcome,
+  RecordView,
   SlotsFound,
   WriteOutcome,
 } from './outcome.ts';

@@ -37,10 +37,19 @@ export type AppointmentView = {
   readonly spokenTime: string;
 };
 
-export type ConfirmedOutcome = {
+/** A resource the EHR now holds, verified by read-back (intake, insurance, registration). */
+export type RecordView = {
+  /** `Condition/123`. */
+  readonly ref: string;
+  readonly resourceType: string;
+  readonly id: string;
+};
+
+// Generic in `data` so record writes (RecordView) share the contract; scheduling keeps the default.
+export type ConfirmedOutcome<D = AppointmentView> = {
   readonly status: 'confirmed';
   readonly say: string;
-  readonly data: AppointmentView;
+  readonly data: D;
   /** What did not stop the write but staff should know (a reason cut to the vendor limit). */
   readonly warnings?: readonly string[];
 };
@@ -60,11 +69,17 @@ export type FailedOutcome = {
 export type QueuedOutcome = {
   readonly status: 'queued';
   readonly say: string;
-  /** The staff work item that holds everything needed to finish by hand (P2). */
-  readonly workItemId: string;
+  /**
+   * The staff work item that holds everything needed to finish by hand (P2). Absent only while
+   * the outbox worker still retries a background write (`outboxId`); past its budget, or at
+   * call end, the worker turns it into a work item.
+   */
+  readonly workItemId?: string;
+  /** The outbox row the worker will retry (a transient EHR failure of a record write). */
+  readonly outboxId?: string;
 };
 
-export type WriteOutcome = ConfirmedOutcome | FailedOutcome | QueuedOutcome;
+export type WriteOutcome<D = AppointmentView> = ConfirmedOutcome<D> | FailedOutcome | QueuedOutcome;
 
 /** What a read tool (slot search, appointment list) answers when it worked. */
 export type SlotsFound = {

@@ -1,7 +1,8 @@
 // POST [base]/Coverage (R4 http.html#create), sent once: the verified write searches before any
 // resend. Cerner documents the same create (cerner/R4_COVERAGE_CREATE.json: 201 + Location).
-import { FhirError } from '../../fhir/index.ts';
+
 import type { FhirClient } from '../../fhir/index.ts';
+import { FhirError } from '../../fhir/index.ts';
 import type { CoverageWrite } from '../coverage-adapter.ts';
 import { ruleOrSame } from '../lib/errors.ts';
 

@@ -20,6 +20,9 @@ import type { CapabilityStatement, CapabilityStatementRestResourceSearchParam } 
 import type { FhirPersonality, PersonalityRules, ResourceSupport } from '../personality.ts';
 import { VISIT_TYPE_SYSTEM } from '../scheduling/visit-types.ts';
 import { cernerCreateAppointment, cernerPatchAppointment } from './cerner-appointments.ts';
+import { cernerClinicalRules } from './cerner-clinical.ts';
+import { cernerCreateCoverage } from './cerner-coverage.ts';
+import { cernerCreatePatient } from './cerner-patient.ts';
 import { cernerSlotSearch } from './cerner-slot-search.ts';
 import { systemScopes } from './r4.ts';
 
@@ -127,9 +130,13 @@ const resources: Record<string, ResourceSupport> = {
 const rules: PersonalityRules = {
   handle: async (context) => {
     const { resourceType, interaction } = context;
+    const clinical = await cernerClinicalRules(context); // Condition/Observation create, appointment note
+    if (clinical !== undefined) return clinical;
     if (resourceType === 'Slot' && interaction === 'search') return cernerSlotSearch(context);
     if (resourceType === 'Appointment' && interaction === 'create') return cernerCreateAppointment(context);
     if (resourceType === 'Appointment' && interaction === 'patch') return cernerPatchAppointment(context);
+    if (resourceType === 'Coverage' && interaction === 'create') return cernerCreateCoverage(context);
+    if (resourceType === 'Patient' && interaction === 'create') return cernerCreatePatient(context);
     return undefined;
   },
   requireIfMatch: ['patch'],

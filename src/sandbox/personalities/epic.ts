@@ -22,6 +22,7 @@ import type { FhirPersonality, ResourceSupport } from '../personality.ts';
 import { EPIC_VISIT_TYPE_SYSTEM } from '../scheduling/visit-types.ts';
 import { epicBook } from './epic-book.ts';
 import { epicFind } from './epic-find.ts';
+import { declarePatientMatch, PATIENT_MATCH_OPERATION } from './epic-match.ts';
 import { systemScopes } from './r4.ts';
 
 export const EPIC_R4_PREFIX = '/api/FHIR/R4';
@@ -223,6 +224,8 @@ export const epicR4Personality: FhirPersonality = {
   conditionalCreate: false,
   tokenEndpoint: { path: EPIC_TOKEN_PATH, vendor: 'epic' },
   smartConfiguration: smartConfiguration(r4Resources),
+  operations: [PATIENT_MATCH_OPERATION],
+  capabilityStatement: declarePatientMatch,
 };
 
 /** Shares the R4 personality's token endpoint (one Epic authorization server per instance). */

@@ -13,7 +13,7 @@ export type OutboxJob = {
   readonly idempotencyKey: string;
   readonly callId: string | null;
   readonly payload: unknown;
-  /** 1 for the first background attempt (inline attempts are not counted here). */
+  /** Claims of the row so far, this one included (an inline attempt that claimed the row counts). */
   readonly attempt: number;
 };
 
@@ -25,6 +25,8 @@ export type WorkItemDraft = {
   readonly queue: string;
   /** Why it could not be written, in words staff understand. */
   readonly reason: string;
+  /** The same as a code, no PHI (work_items.reason), e.g. `no_api`, `rejected`; default `not_writable`. */
+  readonly reasonCode?: string;
   /** What staff must do, step by step. */
   readonly instructions: string;
   /** The exact data captured from the caller (encrypted at rest by the store layer's sealing). */
@@ -37,7 +39,13 @@ export type OutboxJobResult =
   /** Written and verified by read-back. */
   | { readonly status: 'done'; readonly ehrRef?: string }
   /** A transient failure (timeout, 5xx, 429): try again later, within the retry budget. */
-  | { readonly status: 'retry'; readonly error: string; readonly retryAfterMs?: number }
+  | {
+      readonly status: 'retry';
+      readonly error: string;
+      readonly retryAfterMs?: number;
+      /** The work item to create if the retry budget runs out; default: built from the payload. */
+      readonly workItem?: WorkItemDraft;
+    }
   /** Can never be written automatically (rejected, unsupported, mapped to staff): hand it over. */
   | { readonly status: 'give_up'; readonly error: string; readonly workItem: WorkItemDraft };
 

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseVapiMessage } from './parse-tool-calls.ts';
+import { foldLines } from './single-line.ts';
+
+describe('parseVapiMessage', () => {
+  it('reads both tool-call shapes, defaulting missing arguments to {}', () => {
+    const parsed = parseVapiMessage({
+      message: {
+        type: 'tool-calls',
+        call: { id: 'call-1' },
+        toolCallList: [
+          { id: 'a', type: 'function', function: { name: 'find_slots', arguments: '{"visitType":"x"}' } },
+          { id: 'b', name: 'end_call' },
+        ],
+      },
+    });
+    assert.deepEqual(parsed, {
+      kind: 'tool-calls',
+      callId: 'call-1',
+      toolCalls: [
+        { id: 'a', name: 'find_slots', args: '{"visitType":"x"}' },
+        { id: 'b', name: 'end_call', args: {} },
+      ],
+    });
+  });
+
+  it('names the first problem and keeps the tool call ids so each can be answered', () => {
+    const parsed = parseVapiMessage({
+      message: { type: 'tool-calls', toolCallList: [{ id: 'a', name: 'find_slots' }] },
+    });
+    assert.equal(parsed.kind, 'invalid');
+    assert.ok(parsed.kind === 'invalid' && parsed.message.startsWith('message.call'));
+    assert.deepEqual(parsed.kind === 'invalid' && parsed.toolCallIds, ['a']);
+  });
+
+  it('acknowledges other server messages without acting on them', () => {
+    assert.deepEqual(parseVapiMessage({ message: { type: 'end-of-call-report' } }), {
+      kind: 'other',
+      type: 'end-of-call-report',
+    });
+  });
+});
+
+describe('foldLines', () => {
+  it('puts every string of a result on one line', () => {
+    assert.deepEqual(foldLines({ say: 'Line one.\n  Line two.\r\n', list: ['a\u2028b'], n: 1 }), {
+      say: 'Line one. Line two.',
+      list: ['a b'],
+      n: 1,
+    });
+  });
+});

@@ -1,0 +1,29 @@
+import type { CueHit } from './candidate.ts';
+import type { FoldedText } from './text.ts';
+import type { NumberGroup, Token } from './words.ts';
+
+// Known values of the verified patient, prepared once per rememberKnown() for matching.
+export type PreparedKnown = {
+  nameParts: Set<string>;
+  birth?: { year: number; month: number; day: number };
+  phoneDigits?: string; // national significant number
+  mrn?: string; // lower-case alphanumerics
+  memberId?: string;
+  addressWords: string[]; // street line, lower-case words and digits
+};
+
+// What one utterance looks like to the recognizers.
+export type Utterance = {
+  folded: FoldedText;
+  text: string;
+  tokens: Token[];
+  numbers: Map<number, { group: NumberGroup; next: number }>;
+  // 1 where the token is part of a spoken or written number
+  numberTokens: Uint8Array;
+  cues: CueHit[];
+  // the cue that ended the previous utterance of the call ("my name" / "is Henry")
+  carriedCue: CueHit['cue'] | undefined;
+  known: PreparedKnown | undefined;
+  lowercaseOnly: boolean;
+  now: Date;
+};

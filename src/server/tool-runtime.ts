@@ -1,0 +1,180 @@
+// Builds the tool router of a running gateway (issue 6 item 2): per tenant, the workflows it
+// enables over adapters on its FHIR client (Epic scheduling also on its STU3 base, with the same
+// token provider: DESIGN.md section 5), each told which SMART scopes the tenant's token lacks so
+// a tool of an unauthorized workflow answers `failed` not_authorized naming them (P5).
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { workflowReadiness } from '../auth/index.ts';
+import type { Workflow } from '../config/types.ts';
+import { createCoverageAdapter } from '../ehr/create-coverage-adapter.ts';
+import { createIntakeAdapter } from '../ehr/create-intake-adapter.ts';
+import { createPatientAdapter } from '../ehr/create-patient-adapter.ts';
+import { createEhrAdapter, epicStu3BaseUrl } from '../ehr/index.ts';
+import { EhrgateError } from '../errors.ts';
+import { createFhirClient, type FhirClient, type FhirRequestEvent } from '../fhir/index.ts';
+import type { Store } from '../store/index.ts';
+import { createToolRouter, type GatewayToolRouter, type ToolRouterOptions } from '../tools/router.ts';
+import type { TenantTools } from '../tools/tool.ts';
+import { createIdentityWorkflow } from '../workflows/identity/identity-workflow.ts';
+import { createSchedulingWorkflow, MIN_OFFER_SECRET_BYTES } from '../workflows/index.ts';
+import { createInsuranceWorkflow } from '../workflows/insurance/insurance-workflow.ts';
+import { createIntakeWorkflow } from '../workflows/intake/index.ts';
+import type { TenantRuntime } from './tenant-runtime.ts';
+
+/** The deployment's signing secret of offers and patient handles; the same on every process. */
+export const TOOL_SECRET_ENV = 'EHRGATE_TOOL_SECRET';
+
+export type ToolRuntimeOptions = {
+  readonly store: Store;
+  readonly tenants: readonly TenantRuntime[];
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+  /** Every EHR request of the extra clients made here (Epic STU3), as for the tenant's own client. */
+  readonly onEhrRequest?: (tenantId: string, event: FhirRequestEvent) => void;
+  readonly router?: Omit<ToolRouterOptions, 'store' | 'tenants' | 'now'>;
+  /** Epoch milliseconds for the router and every workflow; default Date.now. */
+  readonly now?: () => number;
+};
+
+export type ToolRuntime = {
+  readonly router: GatewayToolRouter;
+  readonly tenants: ReadonlyMap<string, TenantTools>;
+  close(): Promise<void>;
+};
+
+export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
+  const secret = toolSecret(options.env ?? process.env, options.logger);
+  const offerSecret = derive(secret, 'offers');
+  const handleSecret = derive(secret, 'patient-handles');
+  const clock = options.now === undefined ? {} : { now: options.now };
+  const extraClients: FhirClient[] = [];
+  const tenants = new Map<string, TenantTools>();
+  for (const runtime of options.tenants) {
+    const tenant = runtime.config;
+    const enabled = (workflow: Workflow) => tenant.workflows.includes(workflow);
+    const missingScopes = (workflow: Workflow) => () => missingScopesOf(runtime, workflow);
+    let scheduling: TenantTools['scheduling'];
+    if (enabled('scheduling') && tenant.scheduling !== undefined) {
+      const stu3 = tenant.ehr.vendor === 'epic' ? stu3Client(runtime, options) : undefined;
+      if (stu3) extraClients.push(stu3);
+      scheduling = createSchedulingWorkflow({
+        tenant,
+        adapter: createEhrAdapter({
+          vendor: tenant.ehr.vendor,
+          fhir: runtime.fhir,
+          ...(stu3 ? { stu3 } : {}),
+        }),
+        store: options.store,
+        offerSecret,
+        ...clock,
+        missingScopes: missingScopes('scheduling'),
+      });
+    }
+    const tools: TenantTools = {
+      tenant,
+      ...(scheduling === undefined ? {} : { scheduling }),
+      ...(enabled('identity')
+        ? {
+            identity: createIdentityWorkflow({
+              tenant,
+              adapter: createPatientAdapter({
+                vendor: tenant.ehr.vendor,
+                fhir: runtime.fhir,
+                ...(tenant.identity?.mrnAssigner === undefined
+                  ? {}
+                  : { mrnAssignerId: tenant.identity.mrnAssigner }),
+              }),
+              store: options.store,
+              handleSecret,
+              ...clock,
+            }),
+            handleSecret,
+          }
+        : {}),
+      ...(enabled('intake')
+        ? {
+            intake: createIntakeWorkflow({
+              tenant,
+              adapter: createIntakeAdapter({ vendor: tenant.ehr.vendor, fhir: runtime.fhir }),
+              store: options.store,
+              ...clock,
+            }),
+          }
+        : {}),
+      ...(enabled('insurance')
+        ? {
+            insurance: createInsuranceWorkflow({
+              tenant,
+              adapter: createCoverageAdapter({ vendor: tenant.ehr.vendor, fhir: runtime.fhir }),
+              store: options.store,
+              ...clock,
+            }),
+          }
+        : {}),
+    };
+    tenants.set(tenant.id, tools);
+  }
+  const router = createToolRouter({
+    ...options.router,
+    ...clock,
+    store: options.store,
+    tenants,
+    onError:
+      options.router?.onError ??
+      ((error, where) =>
+        options.logger?.error(
+          { ...where, err: { code: (error as { code?: unknown }).code, name: (error as Error)?.name } },
+          'tool call failed',
+        )),
+  });
+  return {
+    router,
+    tenants,
+    async close() {
+      await router.close();
+      for (const client of extraClients) await client.close();
+    },
+  };
+}
+
+/** Scopes the workflow needs that the tenant's current token lacks; none known before a token. */
+function missingScopesOf(runtime: TenantRuntime, workflow: Workflow): readonly string[] {
+  const granted = runtime.tokenManager?.state().grantedScopes;
+  if (granted === undefined) return [];
+  return workflowReadiness(granted, [workflow])[0]?.missing ?? [];
+}
+
+function stu3Client(runtime: TenantRuntime, options: ToolRuntimeOptions): FhirClient {
+  const { tokenManager, config } = runtime;
+  return createFhirClient({
+    baseUrl: epicStu3BaseUrl(config.ehr.baseUrl),
+    timeoutMs: config.ehr.timeoutMs,
+    getAccessToken: tokenManager ? (opts) => tokenManager.getAccessToken(opts) : undefined,
+    onRequest: options.onEhrRequest && ((event) => options.onEhrRequest?.(config.id, event)),
+  });
+}
+
+// One secret in the environment; offers and handles each get their own key from it (HMAC as a
+// KDF with a label, as HKDF-Expand does), so a token of one kind never verifies as the other.
+function derive(secret: Uint8Array, label: string): Uint8Array {
+  return createHmac('sha256', secret).update(`ehrgate:${label}`).digest();
+}
+
+function toolSecret(env: Readonly<Record<string, string | undefined>>, logger?: Logger): Uint8Array {
+  const configured = env[TOOL_SECRET_ENV];
+  if (configured !== undefined && configured !== '') {
+    if (Buffer.byteLength(configured) < MIN_OFFER_SECRET_BYTES) {
+      throw new EhrgateError(
+        'ERR_CONFIG_INVALID',
+        `${TOOL_SECRET_ENV} must be at least ${MIN_OFFER_SECRET_BYTES} bytes`,
+      );
+    }
+    return Buffer.from(configured);
+  }
+  // One process alone can sign and check its own offers; several behind a balancer cannot.
+  logger?.warn(
+    { env: TOOL_SECRET_ENV },
+    'no tool secret configured: offers and patient handles are valid on this process only',
+  );
+  return randomBytes(32);
+}
