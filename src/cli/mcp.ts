@@ -4,8 +4,8 @@
 // an ephemeral loopback port only because the sandbox EHR fetches the gateway's JWK Set from it.
 // stdout carries nothing but MCP messages: logs go to stderr.
 import { randomUUID } from 'node:crypto';
-import { serveMcpOverStdio } from '../channels/mcp/index.ts';
 import { EHRGATE_VERSION } from '../channels/lib/version.ts';
+import { serveMcpOverStdio } from '../channels/mcp/index.ts';
 import { createLogger } from '../server/logger.ts';
 import { startGateway } from '../server/start-gateway.ts';
 import { pickTenant } from './tools.ts';
@@ -36,7 +36,12 @@ export async function mcpCommand(options: McpCommandOptions): Promise<void> {
     throw error;
   }
   const callId = options.callId ?? `mcp-stdio-${randomUUID()}`;
-  const served = await serveMcpOverStdio({ router: gateway.router, tenantId, callId, version: EHRGATE_VERSION });
+  const served = await serveMcpOverStdio({
+    router: gateway.router,
+    tenantId,
+    callId,
+    version: EHRGATE_VERSION,
+  });
   logger.info({ tenant: tenantId }, 'MCP over stdio: ready');
 
   const stop = async () => {

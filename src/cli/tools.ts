@@ -2,7 +2,7 @@
 // (issue 6 item 3): OpenAI function tools for Chat Completions, Responses and Realtime, or the
 // catalog's own descriptors. The list is the one the running gateway serves: the same tool
 // runtime is built (no EHR is contacted, nothing listens) and asked `router.list(tenant)`.
-import { openAiTools, type OpenAiApi } from '../channels/openai/index.ts';
+import { type OpenAiApi, openAiTools } from '../channels/openai/index.ts';
 import { defaultConfig, type EhrgateConfig, loadConfig, type TenantConfig } from '../config/index.ts';
 import { EhrgateError } from '../errors.ts';
 import { createLogger } from '../server/logger.ts';
@@ -46,7 +46,10 @@ export function pickTenant(config: EhrgateConfig, tenantId: string | undefined):
   return tenant;
 }
 
-export async function listTenantTools(config: EhrgateConfig, tenantId: string): Promise<readonly ToolDescriptor[]> {
+export async function listTenantTools(
+  config: EhrgateConfig,
+  tenantId: string,
+): Promise<readonly ToolDescriptor[]> {
   const store = await openStore({ url: ':memory:' });
   const tenants = buildTenantRuntimes(
     { ...config, tenants: config.tenants.filter((t) => t.id === tenantId) },

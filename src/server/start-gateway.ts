@@ -139,7 +139,14 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     const worker = createOutboxWorker({
       store,
       handlers: gatewayOutboxHandlers(
-        tenants.map((t) => ({ id: t.id, vendor: t.config.ehr.vendor, fhir: t.fhir })),
+        tenants.map((t) => ({
+          id: t.id,
+          vendor: t.config.ehr.vendor,
+          fhir: t.fhir,
+          ...(t.config.identity?.mrnAssigner === undefined
+            ? {}
+            : { mrnAssignerId: t.config.identity.mrnAssigner }),
+        })),
       ),
       logger,
     });

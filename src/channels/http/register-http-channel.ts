@@ -4,8 +4,8 @@
 // document of the tenant's tools at `/openapi.json`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ToolRouter } from '../../tools/contract.ts';
-import { CALL_ID_RULE, isCallId } from '../lib/call-id.ts';
 import type { ChannelAuth } from '../auth/index.ts';
+import { CALL_ID_RULE, isCallId } from '../lib/call-id.ts';
 import { callTool } from '../lib/call-tool.ts';
 import {
   CHANNEL_ERROR_STATUS,

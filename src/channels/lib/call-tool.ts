@@ -1,7 +1,8 @@
 // router.call for a channel, plus what the router leaves to channels: a call id owned by another
 // tenant is a security event (issue 6, "Bad input"; src/channels/auth/security-events.ts).
-import type { ChannelAuth } from '../auth/index.ts';
+
 import type { ToolCallRequest, ToolCallResult, ToolRouter } from '../../tools/contract.ts';
+import type { ChannelAuth } from '../auth/index.ts';
 
 export async function callTool(
   router: ToolRouter,

@@ -3,8 +3,8 @@
 // for the handler, and turn fastify's own refusals (body too large, malformed JSON, wrong media
 // type) into a ChannelError the channel renders in its own shape.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthFailure, ChannelAuth } from '../auth/index.ts';
 import type { ChannelName } from '../../tools/contract.ts';
+import type { AuthFailure, ChannelAuth } from '../auth/index.ts';
 import { type ChannelError, channelError } from './channel-errors.ts';
 
 /** Tool-call bodies are a few hundred bytes; 64 KiB leaves room for long free text and no more. */
@@ -29,7 +29,9 @@ export function authFailureError(failure: AuthFailure): ChannelError {
     return {
       code: 'rate_limited',
       message: failure.message,
-      ...(failure.retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.ceil(failure.retryAfterMs / 1000) }),
+      ...(failure.retryAfterMs === undefined
+        ? {}
+        : { retryAfterSeconds: Math.ceil(failure.retryAfterMs / 1000) }),
     };
   }
   return channelError('unauthorized', failure.message);

@@ -1,4 +1,10 @@
-export { CALL_ID_HEADER, createMcpServer, MCP_SERVER_NAME, type McpServerOptions, mcpTool } from './create-mcp-server.ts';
+export {
+  CALL_ID_HEADER,
+  createMcpServer,
+  MCP_SERVER_NAME,
+  type McpServerOptions,
+  mcpTool,
+} from './create-mcp-server.ts';
 export {
   createMcpSessions,
   DEFAULT_MAX_MCP_SESSIONS_PER_TENANT,

@@ -9,7 +9,6 @@ import { ErrorCode, isInitializeRequest } from '@modelcontextprotocol/sdk/types.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ToolRouter } from '../../tools/contract.ts';
 import type { ChannelAuth } from '../auth/index.ts';
-import { callTool } from '../lib/call-tool.ts';
 import {
   CHANNEL_ERROR_STATUS,
   type ChannelError,

@@ -11,8 +11,8 @@
 // `{error:{code,message}}` body.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ToolRouter } from '../../tools/contract.ts';
-import { CALL_ID_RULE, isCallId } from '../lib/call-id.ts';
 import type { ChannelAuth } from '../auth/index.ts';
+import { CALL_ID_RULE, isCallId } from '../lib/call-id.ts';
 import { callTool } from '../lib/call-tool.ts';
 import {
   CHANNEL_ERROR_STATUS,

@@ -28,14 +28,25 @@ describe('openAiTools', () => {
     assert.deepEqual(openAiTools([tool], 'chat'), [
       {
         type: 'function',
-        function: { name: 'find_slots', description: 'Find open appointment times.', parameters, strict: false },
+        function: {
+          name: 'find_slots',
+          description: 'Find open appointment times.',
+          parameters,
+          strict: false,
+        },
       },
     ]);
   });
 
   it('flattens it for Responses, saying strict: false because Responses defaults to strict', () => {
     assert.deepEqual(openAiTools([tool], 'responses'), [
-      { type: 'function', name: 'find_slots', description: 'Find open appointment times.', parameters, strict: false },
+      {
+        type: 'function',
+        name: 'find_slots',
+        description: 'Find open appointment times.',
+        parameters,
+        strict: false,
+      },
     ]);
   });
 

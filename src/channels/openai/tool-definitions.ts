@@ -42,6 +42,7 @@ export function openAiTools(tools: readonly ToolDescriptor[], api: OpenAiApi): O
   return tools.map((tool) => {
     // Function parameters must be an object schema at the top (no bare oneOf/anyOf).
     const parameters = asObjectSchema(tool.inputSchema);
+    // realtime is the default branch: a switch without one leaves biome unsure every path returns.
     switch (api) {
       case 'chat':
         return {
@@ -56,7 +57,7 @@ export function openAiTools(tools: readonly ToolDescriptor[], api: OpenAiApi): O
           parameters,
           strict: false,
         };
-      case 'realtime':
+      default:
         return { type: 'function', name: tool.name, description: tool.description, parameters };
     }
   });

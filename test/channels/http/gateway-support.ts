@@ -35,6 +35,7 @@ export type GatewayFixture = {
   readonly tenantId: string;
   /** A seeded patient with a unique name (patients 0 and 1 of the seed share one). */
   caller(index: number): Caller;
+  /** Booked appointments of a patient in the sandbox, the seed's own included. */
   bookedFor(patientId: string): number;
   /** Starts the gateway on the fixture's configuration. */
   startGateway(): Promise<RunningGateway>;
@@ -63,7 +64,10 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
           insurance: { to: 'coverage' },
         },
         routing: [{ intent: 'scheduling', to: { queue: 'front-desk' } }],
-        channels: { http: { apiKeys: ['env:TEST_HTTP_API_KEY'] }, mcp: { apiKeys: ['env:TEST_MCP_API_KEY'] } },
+        channels: {
+          http: { apiKeys: ['env:TEST_HTTP_API_KEY'] },
+          mcp: { apiKeys: ['env:TEST_MCP_API_KEY'] },
+        },
       },
     ],
   };
@@ -114,6 +118,8 @@ export type ChannelTool = (name: string, args: Record<string, unknown>) => Promi
  * -> record intake -> record insurance -> end the call; then the booking is in the EHR once.
  */
 export async function runFullCall(fixture: GatewayFixture, caller: Caller, tool: ChannelTool): Promise<void> {
+  // The seed books some patients already; count what this call adds.
+  const bookedBefore = fixture.bookedFor(caller.id);
   const verified = await tool('find_patient', { name: caller.name, birthDate: caller.birthDate });
   assert.equal(verified.status, 'verified', JSON.stringify(verified));
 
@@ -130,7 +136,11 @@ export async function runFullCall(fixture: GatewayFixture, caller: Caller, tool:
   const intake = await tool('record_intake', { chiefComplaint: 'knee pain for a week', appointmentId });
   assert.equal(intake.status, 'confirmed', JSON.stringify(intake));
 
-  const insurance = await tool('record_insurance', { payerName: 'Aetna', memberId: 'W123456789', subscriber: 'self' });
+  const insurance = await tool('record_insurance', {
+    payerName: 'Aetna',
+    memberId: 'W123456789',
+    subscriber: 'self',
+  });
   assert.equal(insurance.status, 'confirmed', JSON.stringify(insurance));
 
   const ended = await tool('end_call', { reason: 'completed' });
@@ -138,5 +148,5 @@ export async function runFullCall(fixture: GatewayFixture, caller: Caller, tool:
   const summary = ended.summary as { verified: boolean; pending: string[] };
   assert.equal(summary.verified, true);
   assert.deepEqual(summary.pending, []);
-  assert.equal(fixture.bookedFor(caller.id), 1);
+  assert.equal(fixture.bookedFor(caller.id) - bookedBefore, 1);
 }

@@ -67,7 +67,11 @@ describe('plain HTTP channel', () => {
   it('answers a failed outcome with 200 and status failed: the tool ran, the caller hears why', async () => {
     const callId = nextCall();
     await verify(h.router, h.tenant.id, callId, h.patientId(6));
-    const response = await h.post(toolPath(callId, 'book_appointment'), { offer: 'not-an-offer' }, bearer(KEYS.http));
+    const response = await h.post(
+      toolPath(callId, 'book_appointment'),
+      { offer: 'not-an-offer' },
+      bearer(KEYS.http),
+    );
     assert.equal(response.status, 200);
     const body = (await response.json()) as { status: string; say: string };
     assert.equal(body.status, 'failed');
@@ -100,7 +104,11 @@ describe('plain HTTP channel', () => {
 
   it('answers arguments of the wrong type, missing fields and a non-object body with 400 invalid_arguments', async () => {
     const before = h.ehrRequests();
-    const wrongType = await h.post(toolPath(nextCall(), 'find_slots'), { ...SLOT_ARGS, visitType: 42 }, bearer(KEYS.http));
+    const wrongType = await h.post(
+      toolPath(nextCall(), 'find_slots'),
+      { ...SLOT_ARGS, visitType: 42 },
+      bearer(KEYS.http),
+    );
     assert.equal(wrongType.status, 400);
     const typeError = await errorOf(wrongType);
     assert.equal(typeError.code, 'invalid_arguments');

@@ -96,7 +96,7 @@ describe('OpenAPI document', () => {
     assert.equal(error(await refused.json()), true);
   });
 
-  it('is served only with a valid key, listing that tenant\'s tools', async () => {
+  it("is served only with a valid key, listing that tenant's tools", async () => {
     const response = await fetch(`${h.url}/openapi.json`);
     assert.equal(response.status, 401);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'unauthorized');

@@ -5,11 +5,11 @@
 // their own keys.
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { TenantConfig } from '../../../src/config/types.ts';
 import { type ChannelAuth, createChannelAuth } from '../../../src/channels/auth/index.ts';
 import { registerHttpChannel } from '../../../src/channels/http/register-http-channel.ts';
 import { registerMcpChannel } from '../../../src/channels/mcp/register-mcp-channel.ts';
 import { registerOpenAiChannel } from '../../../src/channels/openai/register-openai-channel.ts';
+import type { TenantConfig } from '../../../src/config/types.ts';
 import { OTHER_TENANT, startToolHarness, type ToolHarness, verify } from '../../tools/support.ts';
 
 export { OTHER_TENANT, verify };
@@ -55,9 +55,19 @@ export async function startChannelHarness(): Promise<ChannelHarness> {
   ];
   const auth = createChannelAuth({ tenants, store: h.store });
   const app = Fastify({ logger: false });
-  await registerHttpChannel(app, { router: h.router, auth, version: '0.0.0-test', bodyLimitBytes: BODY_LIMIT_BYTES });
+  await registerHttpChannel(app, {
+    router: h.router,
+    auth,
+    version: '0.0.0-test',
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+  });
   await registerOpenAiChannel(app, { router: h.router, auth, bodyLimitBytes: BODY_LIMIT_BYTES });
-  await registerMcpChannel(app, { router: h.router, auth, version: '0.0.0-test', bodyLimitBytes: BODY_LIMIT_BYTES });
+  await registerMcpChannel(app, {
+    router: h.router,
+    auth,
+    version: '0.0.0-test',
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   assert.ok(address !== null && typeof address === 'object');

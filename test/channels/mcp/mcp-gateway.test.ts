@@ -6,7 +6,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RunningGateway } from '../../../src/server/start-gateway.ts';
-import { GATEWAY_KEYS, type GatewayFixture, runFullCall, startGatewayFixture } from '../http/gateway-support.ts';
+import {
+  GATEWAY_KEYS,
+  type GatewayFixture,
+  runFullCall,
+  startGatewayFixture,
+} from '../http/gateway-support.ts';
 
 let fixture: GatewayFixture;
 let gateway: RunningGateway;
@@ -26,7 +31,9 @@ describe('MCP over streamable HTTP on the running gateway', () => {
   it('drives a full call named by X-Call-Id: verify, find slots, book, intake, insurance, end', async () => {
     client = new Client({ name: 'vapi-like', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${GATEWAY_KEYS.mcp}`, 'x-call-id': 'vapi-full-call-1' } },
+      requestInit: {
+        headers: { authorization: `Bearer ${GATEWAY_KEYS.mcp}`, 'x-call-id': 'vapi-full-call-1' },
+      },
     });
     await client.connect(transport);
     await runFullCall(fixture, fixture.caller(6), async (name, args) => {

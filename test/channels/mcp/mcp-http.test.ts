@@ -45,7 +45,11 @@ function texts(result: CallToolResult): string[] {
 async function rpc(body: string, headers: Record<string, string>): Promise<Response> {
   return fetch(`${h.url}/mcp`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
     body,
   });
 }
@@ -165,7 +169,7 @@ describe('MCP over streamable HTTP', () => {
     assert.ok(((await mine.json()) as { result: { tools: unknown[] } }).result.tools.length > 0);
   });
 
-  it("refuses a call id of another tenant as a protocol error and records a security event", async () => {
+  it('refuses a call id of another tenant as a protocol error and records a security event', async () => {
     const shared = 'vapi-call-shared-1';
     const { client: mine } = await connect({ ...bearer(KEYS.mcp), 'x-call-id': shared });
     await mine.callTool({ name: 'find_slots', arguments: SLOT_ARGS });
@@ -191,11 +195,20 @@ describe('MCP over streamable HTTP', () => {
     assert.equal(malformed.status, 400);
     assert.equal(((await malformed.json()) as { error: { code: number } }).error.code, ErrorCode.ParseError);
 
-    const big = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', pad: 'x'.repeat(BODY_LIMIT_BYTES) }), bearer(KEYS.mcp));
+    const big = await rpc(
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', pad: 'x'.repeat(BODY_LIMIT_BYTES) }),
+      bearer(KEYS.mcp),
+    );
     assert.equal(big.status, 413);
-    assert.equal(((await big.json()) as { error: { data: { code: string } } }).error.data.code, 'payload_too_large');
+    assert.equal(
+      ((await big.json()) as { error: { data: { code: string } } }).error.data.code,
+      'payload_too_large',
+    );
 
-    const noSession = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }), bearer(KEYS.mcp));
+    const noSession = await rpc(
+      JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }),
+      bearer(KEYS.mcp),
+    );
     assert.equal(noSession.status, 400);
   });
 

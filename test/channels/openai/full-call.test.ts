@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningGateway } from '../../../src/server/start-gateway.ts';
-import { GATEWAY_KEYS, type GatewayFixture, runFullCall, startGatewayFixture } from '../http/gateway-support.ts';
+import {
+  GATEWAY_KEYS,
+  type GatewayFixture,
+  runFullCall,
+  startGatewayFixture,
+} from '../http/gateway-support.ts';
 
 let fixture: GatewayFixture;
 let gateway: RunningGateway;
@@ -29,7 +34,13 @@ describe('OpenAI tool-call channel on the running gateway', () => {
           authorization: `Bearer ${GATEWAY_KEYS.http}`,
           'x-call-id': 'openai-full-call-1',
         },
-        body: JSON.stringify({ type: 'function_call', id: `fc_${seq}`, call_id: callId, name, arguments: JSON.stringify(args) }),
+        body: JSON.stringify({
+          type: 'function_call',
+          id: `fc_${seq}`,
+          call_id: callId,
+          name,
+          arguments: JSON.stringify(args),
+        }),
       });
       assert.equal(response.status, 200);
       const item = (await response.json()) as { type: string; call_id: string; output: string };

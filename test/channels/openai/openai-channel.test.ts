@@ -103,7 +103,11 @@ describe('OpenAI tool-call channel', () => {
     assert.equal(missingId.status, 400);
     assert.match(((await missingId.json()) as { error: { message: string } }).error.message, /^call_id: /);
 
-    const noPhoneCall = await h.post('/openai/tool-call', functionCall('find_slots', SLOT_ARGS), bearer(KEYS.http));
+    const noPhoneCall = await h.post(
+      '/openai/tool-call',
+      functionCall('find_slots', SLOT_ARGS),
+      bearer(KEYS.http),
+    );
     assert.equal(noPhoneCall.status, 400);
     assert.match(((await noPhoneCall.json()) as { error: { message: string } }).error.message, /^X-Call-Id/);
     assert.equal(h.ehrRequests(), before);
@@ -115,7 +119,10 @@ describe('OpenAI tool-call channel', () => {
     assert.equal(malformed.status, 400);
     assert.equal(((await malformed.json()) as { error: { code: string } }).error.code, 'malformed_json');
 
-    const big = await send(nextCall(), functionCall('find_slots', { ...SLOT_ARGS, pad: 'x'.repeat(BODY_LIMIT_BYTES) }));
+    const big = await send(
+      nextCall(),
+      functionCall('find_slots', { ...SLOT_ARGS, pad: 'x'.repeat(BODY_LIMIT_BYTES) }),
+    );
     assert.equal(big.status, 413);
     assert.equal(((await big.json()) as { error: { code: string } }).error.code, 'payload_too_large');
 
