@@ -8,12 +8,12 @@ import type { TenantConfig } from '../../config/types.ts';
 import type { PatientAdapter } from '../../ehr/patient-adapter.ts';
 import { EhrgateError } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
+import { MIN_TOKEN_SECRET_BYTES as MIN_OFFER_SECRET_BYTES } from '../lib/call-bound-token.ts';
 import {
   DEFAULT_RECORD_IN_FLIGHT_POLL_MS,
   DEFAULT_RECORD_IN_FLIGHT_WAIT_MS,
   type RecordWriteOptions,
 } from '../lib/verified-record-write.ts';
-import { MIN_OFFER_SECRET_BYTES } from '../scheduling/offers.ts';
 import { DEFAULT_PATIENT_HANDLE_TTL_MS, signPatientHandle } from './patient-handle.ts';
 import type { ExtraDetail } from './results.ts';
 

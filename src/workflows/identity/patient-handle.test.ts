@@ -12,12 +12,12 @@ test('a handle verifies in its own tenant and call and carries the EHR patient i
 
 test('refuses a forged, edited, expired, other-call or other-tenant handle with the precise problem', () => {
   const handle = signPatientHandle(KEY, 'patient-42', { now: NOW, ttlMs: 60_000 });
-  const [prefix, body, signature] = handle.split('.');
+  const [body, signature] = handle.split('.');
   const edited = Buffer.from(
-    JSON.stringify({ ...JSON.parse(Buffer.from(body as string, 'base64url').toString()), p: 'patient-43' }),
+    JSON.stringify({ ...JSON.parse(Buffer.from(body as string, 'base64url').toString()), d: 'patient-43' }),
   ).toString('base64url');
   const cases: [string, typeof KEY, number, string][] = [
-    [`${prefix}.${edited}.${signature}`, KEY, NOW, 'forged'],
+    [`${edited}.${signature}`, KEY, NOW, 'forged'],
     [handle, { ...KEY, secret: `${KEY.secret}-other` }, NOW, 'forged'],
     [handle, KEY, NOW + 60_000, 'expired'],
     [handle, { ...KEY, callId: 'call-2' }, NOW, 'other-call'],

@@ -38,7 +38,7 @@ describe('offers', () => {
     const token = signOffer(KEY, CANDIDATE, { now: NOW });
     const [body, signature] = token.split('.') as [string, string];
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
-    payload.s.handle = 'slot-2';
+    payload.d.handle = 'slot-2';
     const forged = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
     assert.equal(
       problemOf(() => verifyOffer(forged, KEY, { now: NOW })),

@@ -41,7 +41,7 @@ async function offerOn(day: string): Promise<OfferView> {
 /** The Slot id an offer stands for (the candidate's handle inside the signed token). */
 function slotIdOf(offer: OfferView): string {
   const body = JSON.parse(Buffer.from(offer.offer.split('.')[0] as string, 'base64url').toString());
-  return body.s.handle;
+  return body.d.handle;
 }
 
 function patient(index: number): string {

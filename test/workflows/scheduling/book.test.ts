@@ -46,7 +46,7 @@ function patient(index: number): string {
 
 function slotIdOf(offer: OfferView): string {
   const body = JSON.parse(Buffer.from(offer.offer.split('.')[0] as string, 'base64url').toString());
-  return body.s.handle;
+  return body.d.handle;
 }
 
 describe('book', () => {

@@ -111,7 +111,7 @@ describe('refusals before anything is written', () => {
     assert.ok(offer);
     const [body, signature] = offer.offer.split('.') as [string, string];
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
-    payload.s.start = '2030-03-18T20:00:00Z';
+    payload.d.start = '2030-03-18T20:00:00Z';
     const forged = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
     const [otherCall] = await offers('2030-03-18', '2030-03-18', 'call-2');
     const expiredWorkflow = h.workflow({ now: () => NOW_MS + 16 * 60_000 });
