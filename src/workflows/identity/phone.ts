@@ -2,24 +2,12 @@
 // store them ("865-555-0150", "8655550150", "+18655550150"), reduced to one comparable form with
 // libphonenumber-js (the maintained port of Google's libphonenumber).
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { SPOKEN_DIGITS } from '../../lib/spoken-numbers.ts';
 
 /** Calls to a US clinic: numbers without a country code are read as US numbers. */
 export const DEFAULT_PHONE_COUNTRY = 'US';
 
-const DIGIT_WORDS: Readonly<Record<string, string>> = {
-  zero: '0',
-  oh: '0',
-  o: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
+const DIGIT_WORDS = SPOKEN_DIGITS;
 
 /** "eight six five five five five ..." -> "865555..."; digits and separators pass through. */
 function spokenDigits(input: string): string {

@@ -4,6 +4,7 @@
 // is offered as an alternative only when both readings are real, different dates, and the
 // workflow uses it only when it singles out one record (find-patient.ts). Impossible dates
 // (30 February), future dates and ages over MAX_AGE_YEARS are refused with a precise problem.
+import { SPOKEN_ORDINALS } from '../../lib/spoken-numbers.ts';
 
 /** Oldest age accepted: the oldest verified human lived 122 years; a larger age is a mishearing. */
 export const MAX_AGE_YEARS = 120;
@@ -77,29 +78,7 @@ const TENS: Readonly<Record<string, number>> = {
   ninety: 90,
 };
 
-const ORDINALS: Readonly<Record<string, number>> = {
-  first: 1,
-  second: 2,
-  third: 3,
-  fourth: 4,
-  fifth: 5,
-  sixth: 6,
-  seventh: 7,
-  eighth: 8,
-  ninth: 9,
-  tenth: 10,
-  eleventh: 11,
-  twelfth: 12,
-  thirteenth: 13,
-  fourteenth: 14,
-  fifteenth: 15,
-  sixteenth: 16,
-  seventeenth: 17,
-  eighteenth: 18,
-  nineteenth: 19,
-  twentieth: 20,
-  thirtieth: 30,
-};
+const ORDINALS = SPOKEN_ORDINALS;
 
 const FILLER = new Set([
   'the',

@@ -4,24 +4,14 @@
 // spelled out kept ("W", "W as in William", "whiskey"), separators ("dash", spaces, commas)
 // dropped. Anything else (a word that is none of these) is not guessed at: the caller is asked
 // again.
+import { SPOKEN_DIGITS } from '../../lib/spoken-numbers.ts';
 
 /** Shortest and longest member id accepted after normalisation (payer cards: 6-20 in practice). */
 export const MIN_MEMBER_ID_CHARS = 3;
 export const MAX_MEMBER_ID_CHARS = 30;
 
-const DIGITS: Readonly<Record<string, string>> = {
-  zero: '0',
-  oh: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
+// "o" alone is the letter O in an id ("W O 4"), never zero; "oh" still is.
+const { o: _letterO, ...DIGITS } = SPOKEN_DIGITS;
 
 const TEENS: Readonly<Record<string, string>> = {
   ten: '10',

@@ -1,6 +1,7 @@
 // The word layer every recognizer shares: tokens with offsets, and spoken numbers read as digits
 // ("june twelfth nineteen seventy five" -> "june 12th 1975", "five oh three" -> 5 0 3), because
 // speech-to-text engines without number formatting emit numbers as words.
+import { SPOKEN_DIGITS, SPOKEN_ORDINALS } from '../../../lib/spoken-numbers.ts';
 
 export type Token = {
   start: number;
@@ -59,29 +60,7 @@ export const TENS: Record<string, number> = {
   eighty: 80,
   ninety: 90,
 };
-export const ORDINALS: Record<string, number> = {
-  first: 1,
-  second: 2,
-  third: 3,
-  fourth: 4,
-  fifth: 5,
-  sixth: 6,
-  seventh: 7,
-  eighth: 8,
-  ninth: 9,
-  tenth: 10,
-  eleventh: 11,
-  twelfth: 12,
-  thirteenth: 13,
-  fourteenth: 14,
-  fifteenth: 15,
-  sixteenth: 16,
-  seventeenth: 17,
-  eighteenth: 18,
-  nineteenth: 19,
-  twentieth: 20,
-  thirtieth: 30,
-};
+export const ORDINALS = SPOKEN_ORDINALS;
 const FILLERS = new Set(['uh', 'um', 'er', 'erm', 'uhm', 'hmm']);
 
 export function isNumberWord(lower: string): boolean {
@@ -202,20 +181,7 @@ export function readNumberWords(tokens: Token[]): Map<number, { group: NumberGro
 // out one digit at a time ("five oh three, five five five, oh one double four").
 export type DigitRun = { start: number; end: number; digits: string; tokenStart: number; tokenEnd: number };
 
-const SPOKEN_DIGIT: Record<string, string> = {
-  zero: '0',
-  oh: '0',
-  o: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
+const SPOKEN_DIGIT = SPOKEN_DIGITS;
 const RUN_SEPARATORS = new Set(['-', '.', ',', '(', ')', '/']);
 
 export function digitRuns(tokens: Token[]): DigitRun[] {

@@ -3,6 +3,7 @@
 // typed by the cue before them ("member ID is", "my social is", "chart number"), by the call's
 // known values, or by their shape (a valid phone number per libphonenumber-js, NNN-NN-NNNN).
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { SPOKEN_DIGITS } from '../../../lib/spoken-numbers.ts';
 import { type Candidate, type CueHit, cueBefore, PRIORITY } from '../lib/candidate.ts';
 import type { Utterance } from '../lib/context.ts';
 import type { PhiType } from '../types.ts';
@@ -18,20 +19,7 @@ type Chunk = {
   plus: boolean;
 };
 
-const SPOKEN: Record<string, string> = {
-  zero: '0',
-  oh: '0',
-  o: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
+const SPOKEN = SPOKEN_DIGITS;
 const SEPARATOR = new Set(['-', '.', ',', '(', ')', '/', '#']);
 // capitals that label a value rather than belong to it
 const LABELS = new Set([
