@@ -35,10 +35,19 @@ describe('parseVapiMessage', () => {
   });
 
   it('acknowledges other server messages without acting on them', () => {
-    assert.deepEqual(parseVapiMessage({ message: { type: 'end-of-call-report' } }), {
+    assert.deepEqual(parseVapiMessage({ message: { type: 'status-update', status: 'in-progress' } }), {
       kind: 'other',
-      type: 'end-of-call-report',
+      type: 'status-update',
     });
+  });
+
+  it("reads the ended call's id from an end-of-call-report", () => {
+    assert.deepEqual(
+      parseVapiMessage({
+        message: { type: 'end-of-call-report', endedReason: 'customer-ended-call', call: { id: 'c-9' } },
+      }),
+      { kind: 'call-ended', callId: 'c-9' },
+    );
   });
 });
 

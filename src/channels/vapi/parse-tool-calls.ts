@@ -29,12 +29,22 @@ export type VapiToolCall = { readonly id: string; readonly name: string; readonl
 
 export type ParsedVapiMessage =
   | { readonly kind: 'tool-calls'; readonly callId: string; readonly toolCalls: readonly VapiToolCall[] }
-  /** Another server message (status-update, end-of-call-report, ...): acknowledged, not acted on. */
+  /**
+   * Vapi's end-of-call-report (sent when the call ends, docs.vapi.ai/server-url/events): the
+   * session is closed as end_call would, so what is pending reaches staff without waiting for the
+   * idle timeout.
+   */
+  | { readonly kind: 'call-ended'; readonly callId: string }
+  /** Another server message (status-update, transcript, ...): acknowledged, not acted on. */
   | { readonly kind: 'other'; readonly type: string }
   | { readonly kind: 'invalid'; readonly message: string; readonly toolCallIds: readonly string[] };
 
 export function parseVapiMessage(body: unknown): ParsedVapiMessage {
-  const type = (body as { message?: { type?: unknown } } | null)?.message?.type;
+  const envelope = (body as { message?: { type?: unknown; call?: { id?: unknown } } } | null)?.message;
+  const type = envelope?.type;
+  if (type === 'end-of-call-report' && typeof envelope?.call?.id === 'string' && envelope.call.id !== '') {
+    return { kind: 'call-ended', callId: envelope.call.id };
+  }
   if (typeof type === 'string' && type !== 'tool-calls') return { kind: 'other', type };
   const parsed = toolCallsMessage.safeParse(body);
   if (!parsed.success) {

@@ -69,6 +69,17 @@ export async function handleVapiRequest(
 
   const message = parseVapiMessage(body.value);
   if (message.kind === 'other') return {};
+  if (message.kind === 'call-ended') {
+    await options.router.call({
+      tenantId: authenticated.tenantId,
+      callId: message.callId,
+      channel: 'vapi',
+      name: 'end_call',
+      args: {},
+      toolCallId: `vapi-end-of-call-report:${message.callId}`,
+    });
+    return {};
+  }
   if (message.kind === 'invalid')
     return refuseAll(message.toolCallIds, oneLine(`invalid_request: ${message.message}`));
 

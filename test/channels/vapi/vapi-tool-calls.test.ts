@@ -66,6 +66,36 @@ describe('Vapi server-URL tools', () => {
     assert.equal(h.hillside.sandbox.stats.count('POST /fhir/R4/Appointment'), 0);
   });
 
+  it('closes the call when Vapi sends its end-of-call-report, as end_call would', async () => {
+    const callId = 'vapi-call-report';
+    const auth = bearer(SECRETS[VALLEY].vapi);
+    const found = await h.post(
+      PATH,
+      vapiToolCallsBody(callId, [
+        { id: 'r-1', name: 'find_slots', args: { visitType: 'follow-up', limit: 1 } },
+      ]),
+      auth,
+    );
+    assert.equal(resultOf(found.json, 'r-1').status, 'found');
+    const report = {
+      message: {
+        type: 'end-of-call-report',
+        endedReason: 'customer-ended-call',
+        call: { id: callId },
+        timestamp: Date.now(),
+      },
+    };
+    const response = await h.post(PATH, JSON.stringify(report), auth);
+    assert.equal(response.status, 200);
+    const row = await h.store.db
+      .selectFrom('calls')
+      .select('status')
+      .where('tenant_id', '=', VALLEY)
+      .where('external_id', '=', callId)
+      .executeTakeFirst();
+    assert.equal(row?.status, 'ended');
+  });
+
   it('accepts both tool-call shapes with arguments as an object or a JSON string, in one message', async () => {
     const body = vapiToolCallsBody('vapi-call-shapes', [
       { id: 'a', name: 'find_slots', args: { visitType: 'follow-up', limit: 1 } },
