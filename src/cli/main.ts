@@ -125,6 +125,29 @@ queueOptions(queue.command('resolve <id>'))
     await queueResolveCommand(id, options);
   });
 
+const audit = program.command('audit').description('the hash-chained audit log: verify it, export a call');
+const auditOptions = (command: Command) =>
+  command
+    .option('-c, --config <file>', 'configuration file (its store; default: $EHRGATE_CONFIG)')
+    .option('--data-dir <dir>', 'where the embedded SQLite store lives (default: ./data)');
+
+auditOptions(audit.command('verify'))
+  .description('walk the whole chain; print OK with the count, or the first broken link and exit 1')
+  .action(async (options) => {
+    const { auditVerifyCommand } = await import('./audit.ts');
+    await auditVerifyCommand(options);
+  });
+
+auditOptions(audit.command('export'))
+  .description('print one call as FHIR R4 AuditEvents (a collection Bundle)')
+  .requiredOption('--call <id>', "the store's call id")
+  .addOption(new Option('--format <format>', 'output format').choices(['fhir']).default('fhir'))
+  .option('-t, --tenant <id>', 'only this tenant')
+  .action(async (options) => {
+    const { auditExportCommand } = await import('./audit.ts');
+    await auditExportCommand(options);
+  });
+
 program
   .command('mcp')
   .description('serve the tools over MCP on stdin/stdout, for an MCP client that spawns ehrgate')

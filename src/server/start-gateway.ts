@@ -8,8 +8,15 @@ import { registerMcpChannel } from '../channels/mcp/index.ts';
 import { registerOpenAiChannel } from '../channels/openai/index.ts';
 import { registerRetellChannel } from '../channels/retell/index.ts';
 import { registerVapiChannel } from '../channels/vapi/index.ts';
+import {
+  createAuditAppender,
+  currentAuditCallId,
+  ehrRequestAuditEntry,
+  holdAnswerFor,
+} from '../compliance/audit/index.ts';
 import { DEFAULT_TENANT_ID, defaultConfig, type EhrgateConfig, loadConfig } from '../config/index.ts';
 import { EhrgateError } from '../errors.ts';
+import type { FhirRequestEvent } from '../fhir/types.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { GatewayToolRouter } from '../tools/router.ts';
 import { gatewayOutboxHandlers } from '../workflows/outbox/gateway-handlers.ts';
@@ -91,11 +98,25 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
     if (sandbox && config.source.kind === 'default') await ensureSandboxKey(config);
     const metrics = createGatewayMetrics();
-    const tenants = buildTenantRuntimes(config, {
-      logger,
-      onEhrRequest: (tenant, event) =>
-        metrics.ehrRequests.inc({ tenant, method: event.method, status: String(event.status ?? 0) }),
-    });
+    // Every EHR request goes into the hash-chained audit log (P8), under its call when a tool
+    // call made it; that tool call answers once the record is durable (call-context.ts). The
+    // queue is flushed before the store closes.
+    const audit = createAuditAppender({ store });
+    cleanups.push(() => audit.flush());
+    const onEhrRequest = (tenant: string, event: FhirRequestEvent) => {
+      metrics.ehrRequests.inc({ tenant, method: event.method, status: String(event.status ?? 0) });
+      holdAnswerFor(
+        audit
+          .append(ehrRequestAuditEntry(tenant, event, currentAuditCallId()))
+          .catch((error: unknown) =>
+            logger.error(
+              { err: { code: (error as { code?: string }).code }, tenant },
+              'EHR request not audited',
+            ),
+          ),
+      );
+    };
+    const tenants = buildTenantRuntimes(config, { logger, onEhrRequest });
     metrics.trackTenants(tenants);
     cleanups.push(async () => {
       for (const tenant of tenants) await tenant.close();
@@ -117,8 +138,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       tenants,
       env,
       logger,
-      onEhrRequest: (tenant, event) =>
-        metrics.ehrRequests.inc({ tenant, method: event.method, status: String(event.status ?? 0) }),
+      onEhrRequest,
     });
     cleanups.push(() => tools.close());
     const router = tools.router;
@@ -128,6 +148,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     const channelAuth = createChannelAuth({
       tenants: config.tenants,
       store,
+      appender: audit,
       ...(devKey ? { devKey: { tenantId: DEFAULT_TENANT_ID, secret: devKey.key } } : {}),
       onRecordError: (error, event) =>
         logger.error(

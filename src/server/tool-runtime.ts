@@ -5,6 +5,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { workflowReadiness } from '../auth/index.ts';
+import { runInAuditCall } from '../compliance/audit/call-context.ts';
 import type { Workflow } from '../config/types.ts';
 import { createCoverageAdapter } from '../ehr/create-coverage-adapter.ts';
 import { createIntakeAdapter } from '../ehr/create-intake-adapter.ts';
@@ -13,6 +14,7 @@ import { createEhrAdapter, epicStu3BaseUrl } from '../ehr/index.ts';
 import { EhrgateError } from '../errors.ts';
 import { createFhirClient, type FhirClient, type FhirRequestEvent } from '../fhir/index.ts';
 import type { Store } from '../store/index.ts';
+import type { ToolCallRequest } from '../tools/contract.ts';
 import { createToolRouter, type GatewayToolRouter, type ToolRouterOptions } from '../tools/router.ts';
 import type { TenantTools } from '../tools/tool.ts';
 import { createIdentityWorkflow } from '../workflows/identity/identity-workflow.ts';
@@ -114,7 +116,7 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
     };
     tenants.set(tenant.id, tools);
   }
-  const router = createToolRouter({
+  const inner = createToolRouter({
     ...options.router,
     ...clock,
     store: options.store,
@@ -126,6 +128,16 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
           { ...where, err: { code: (error as { code?: unknown }).code, name: (error as Error)?.name } },
           'tool call failed',
         )),
+  });
+  // Each tool call runs in an audit context, so the EHR requests it makes are chained under its
+  // call (compliance/audit/call-context.ts).
+  const router: GatewayToolRouter = Object.freeze({
+    ...inner,
+    call: (request: ToolCallRequest) =>
+      runInAuditCall(
+        () => inner.sessions.get(request.tenantId, request.callId)?.storeCallId,
+        () => inner.call(request),
+      ),
   });
   return {
     router,

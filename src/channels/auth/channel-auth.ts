@@ -1,6 +1,8 @@
 // What every channel calls before any work: authenticate the request to one tenant, apply the
 // tenant's rate limit, and record a security event when the request is refused. Channels map
 // the result onto their own error shape (HTTP 401/429, Vapi's 200 with `error`, MCP's JSON-RPC).
+
+import type { AuditAppender } from '../../compliance/audit/audit-appender.ts';
 import type { TenantConfig } from '../../config/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { ChannelName } from '../../tools/contract.ts';
@@ -24,6 +26,8 @@ export type ChannelAuthOptions = {
   now?: () => number;
   /** Told when a security event could not be written (log it; never PHI). */
   onRecordError?: (error: unknown, event: SecurityEvent) => void;
+  /** The process's one audit appender (compliance/audit); a private one on `store` when absent. */
+  appender?: AuditAppender;
 };
 
 export interface ChannelAuth {
@@ -56,6 +60,7 @@ export function createChannelAuth(options: ChannelAuthOptions): ChannelAuth {
     store: options.store,
     now,
     onError: options.onRecordError,
+    ...(options.appender ? { appender: options.appender } : {}),
   });
 
   return {

@@ -3,19 +3,10 @@
 // event when the call is known to the tenant, with no PHI: the channel, a reason code and
 // non-identifying facts only, never a body, a header value or a caller's words.
 //
-// The hash chain (P8) is appended here until the compliance module owns it: hash =
-// sha256(prev_hash + "\n" + canonical JSON of the record without its hash), genesis prev_hash
-// is 64 zeros. Two writers racing for one seq: the store refuses the second (audit-log.ts), and
-// it re-reads the head and tries again.
-import { createHash } from 'node:crypto';
-import { isEhrgateError } from '../../errors.ts';
-import {
-  type AuditRecordRow,
-  appendAuditRecord,
-  appendCallEvent,
-  lastAuditRecord,
-  type Store,
-} from '../../store/index.ts';
+// The records go through the compliance module's appender, the one writer of the hash chain
+// (compliance/audit/audit-appender.ts); `record()` resolves once the record is durable.
+import { type AuditAppender, createAuditAppender } from '../../compliance/audit/audit-appender.ts';
+import { appendCallEvent, type Store } from '../../store/index.ts';
 import type { ChannelName } from '../../tools/contract.ts';
 
 export const SECURITY_EVENT_KINDS = [
@@ -28,8 +19,7 @@ export const SECURITY_EVENT_KINDS = [
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 
-export const GENESIS_HASH = '0'.repeat(64);
-const MAX_APPEND_ATTEMPTS = 20;
+export { auditRecordHash, GENESIS_HASH } from '../../compliance/audit/canonical-record.ts';
 // An unauthenticated flood must not grow the audit log without bound: at most this many records
 // per second (burst twice that); the rest are counted into the next record's `suppressed`.
 export const DEFAULT_SECURITY_EVENTS_PER_SECOND = 20;
@@ -51,6 +41,8 @@ export interface SecurityEventRecorder {
 
 export type SecurityEventRecorderOptions = {
   store: Store;
+  /** The process's audit appender; one of its own on `store` when absent. */
+  appender?: AuditAppender;
   now?: () => number;
   perSecond?: number;
   /** Told about a record that could not be written (the request is refused all the same). */
@@ -64,6 +56,7 @@ export function createSecurityEventRecorder(options: SecurityEventRecorderOption
   let tokens = burst;
   let updatedAt = now();
   let suppressed = 0;
+  const appender = options.appender ?? createAuditAppender({ store: options.store, now });
 
   return {
     async record(event) {
@@ -78,15 +71,13 @@ export function createSecurityEventRecorder(options: SecurityEventRecorderOption
       const detail = { channel: event.channel, ...event.detail, ...(suppressed > 0 ? { suppressed } : {}) };
       suppressed = 0;
       try {
-        await appendChained(options.store, {
-          tenant_id: event.tenantId ?? null,
+        await appender.append({
+          tenantId: event.tenantId ?? null,
           at,
           actor: `channel:${event.channel}`,
           action: `security.${event.kind}`,
-          call_id: event.callId ?? null,
-          target: null,
-          detail_enc: JSON.stringify(detail),
-          key_id: null,
+          callId: event.callId ?? null,
+          detail,
         });
         if (event.tenantId !== undefined && event.callId !== undefined) {
           await appendCallEvent(options.store.db, {
@@ -102,33 +93,4 @@ export function createSecurityEventRecorder(options: SecurityEventRecorderOption
       }
     },
   };
-}
-
-type UnchainedRecord = Omit<AuditRecordRow, 'seq' | 'prev_hash' | 'hash'>;
-
-export function auditRecordHash(record: Omit<AuditRecordRow, 'hash'>): string {
-  const canonical = JSON.stringify([
-    record.seq,
-    record.tenant_id,
-    record.at,
-    record.actor,
-    record.action,
-    record.call_id,
-    record.target,
-    record.detail_enc,
-    record.key_id,
-  ]);
-  return createHash('sha256').update(`${record.prev_hash}\n${canonical}`).digest('hex');
-}
-
-async function appendChained(store: Store, record: UnchainedRecord): Promise<AuditRecordRow> {
-  for (let attempt = 1; ; attempt++) {
-    const head = await lastAuditRecord(store.db);
-    const linked = { ...record, seq: Number(head?.seq ?? 0) + 1, prev_hash: head?.hash ?? GENESIS_HASH };
-    try {
-      return await appendAuditRecord(store.db, { ...linked, hash: auditRecordHash(linked) });
-    } catch (error) {
-      if (!isEhrgateError(error, 'ERR_STORE_CONSTRAINT') || attempt >= MAX_APPEND_ATTEMPTS) throw error;
-    }
-  }
 }

@@ -1,0 +1,110 @@
+// Appends audit records to the one hash chain. Appends made while a write is in flight queue up
+// and go in together, in one transaction, so a burst of tool calls costs one commit rather than
+// one each. `append()` resolves only after that transaction commits: a tool call that awaits its
+// audit record answers only once the record is durable (P8).
+//
+// Two writers (two gateways on one PostgreSQL, the CLI beside a gateway) can read the same head;
+// the store refuses the second insert at a taken seq with ERR_STORE_CONSTRAINT
+// (store/audit-log.ts), which aborts the transaction on PostgreSQL, so the whole batch is
+// retried from a fresh head.
+import { EhrgateError, isEhrgateError } from '../../errors.ts';
+import { type AuditRecordRow, appendAuditRecord, lastAuditRecord, type Store } from '../../store/index.ts';
+import { type AuditEntry, toUnchainedRecord, type UnchainedAuditRecord } from './audit-entry.ts';
+import { auditRecordHash, GENESIS_HASH } from './canonical-record.ts';
+
+export const DEFAULT_AUDIT_BATCH_MAX_RECORDS = 100;
+export const DEFAULT_AUDIT_APPEND_MAX_ATTEMPTS = 20;
+
+export type AuditAppenderOptions = {
+  store: Store;
+  now?: () => number;
+  /** Most records written in one transaction. */
+  batchMaxRecords?: number;
+  /** Transactions tried for one batch when other writers keep taking the next seq. */
+  maxAttempts?: number;
+};
+
+export interface AuditAppender {
+  /** Resolves with the stored record once it is committed; rejects when it could not be written. */
+  append(entry: AuditEntry): Promise<AuditRecordRow>;
+  /** Resolves when every append made so far has settled. */
+  flush(): Promise<void>;
+}
+
+type Pending = {
+  record: UnchainedAuditRecord;
+  resolve: (row: AuditRecordRow) => void;
+  reject: (error: unknown) => void;
+};
+
+export function createAuditAppender(options: AuditAppenderOptions): AuditAppender {
+  const now = options.now ?? Date.now;
+  const batchMax = options.batchMaxRecords ?? DEFAULT_AUDIT_BATCH_MAX_RECORDS;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_AUDIT_APPEND_MAX_ATTEMPTS;
+  if (!Number.isInteger(batchMax) || batchMax < 1 || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new EhrgateError(
+      'ERR_CONFIG_INVALID',
+      'audit appender: batch size and attempts must be integers >= 1',
+    );
+  }
+  const queue: Pending[] = [];
+  let draining: Promise<void> | undefined;
+
+  async function writeBatch(batch: readonly Pending[]): Promise<AuditRecordRow[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await options.store.withTransaction(async (tx) => {
+          const head = await lastAuditRecord(tx);
+          let seq = Number(head?.seq ?? 0);
+          let prevHash = head?.hash ?? GENESIS_HASH;
+          const rows: AuditRecordRow[] = [];
+          for (const { record } of batch) {
+            seq += 1;
+            const linked = { ...record, seq, prev_hash: prevHash };
+            const row = await appendAuditRecord(tx, { ...linked, hash: auditRecordHash(linked) });
+            rows.push(row);
+            prevHash = row.hash;
+          }
+          return rows;
+        });
+      } catch (error) {
+        if (!isEhrgateError(error, 'ERR_STORE_CONSTRAINT') || attempt >= maxAttempts) throw error;
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, batchMax);
+      try {
+        const rows = await writeBatch(batch);
+        for (const [i, pending] of batch.entries()) pending.resolve(rows[i] as AuditRecordRow);
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+  }
+
+  function startDraining(): void {
+    if (draining !== undefined) return;
+    // Started on a microtask so appends made in the same tick share the first transaction.
+    draining = Promise.resolve()
+      .then(drain)
+      .finally(() => {
+        draining = undefined;
+        if (queue.length > 0) startDraining();
+      });
+  }
+
+  return {
+    append(entry) {
+      return new Promise<AuditRecordRow>((resolve, reject) => {
+        queue.push({ record: toUnchainedRecord(entry, now()), resolve, reject });
+        startDraining();
+      });
+    },
+    async flush() {
+      while (draining !== undefined) await draining;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// The one canonical form of an audit record and its link in the hash chain (P8, issue 7 item 3).
+// hash = SHA-256(previous hash || canonical JSON of the record without its hash), where the
+// canonical JSON has its keys sorted (RFC 8785 ordering for our ASCII keys) so the hash does not
+// depend on the order a driver returns columns in. The previous hash is fixed-width hex, so the
+// concatenation needs no separator. The first record links to GENESIS_HASH.
+import { createHash } from 'node:crypto';
+import type { AuditRecordRow } from '../../store/index.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields a hash covers: every column but the hash itself. */
+export type HashedAuditRecord = Omit<AuditRecordRow, 'hash'>;
+
+/** JSON with object keys sorted at every depth; undefined members are left out, as JSON.stringify does. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, member]) => member !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+}
+
+export function auditRecordHash(record: HashedAuditRecord): string {
+  const canonical = canonicalJson({
+    seq: Number(record.seq),
+    tenant_id: record.tenant_id,
+    at: Number(record.at),
+    actor: record.actor,
+    action: record.action,
+    call_id: record.call_id,
+    target: record.target,
+    detail_enc: record.detail_enc,
+    key_id: record.key_id,
+  });
+  return createHash('sha256').update(record.prev_hash).update(canonical).digest('hex');
+}
