@@ -4,6 +4,7 @@
 // depend on the order a driver returns columns in. The previous hash is fixed-width hex, so the
 // concatenation needs no separator. The first record links to GENESIS_HASH.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../lib/canonical-json.ts';
 import type { AuditRecordRow } from '../../store/index.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -11,15 +12,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The fields a hash covers: every column but the hash itself. */
 export type HashedAuditRecord = Omit<AuditRecordRow, 'hash'>;
 
-/** JSON with object keys sorted at every depth; undefined members are left out, as JSON.stringify does. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
-}
+export { canonicalJson };
 
 export function auditRecordHash(record: HashedAuditRecord): string {
   const canonical = canonicalJson({

@@ -2,6 +2,7 @@
 // `function_call.arguments`). Normalised once here, at the router's edge (STYLE.md rule 5), into
 // the tool's parsed input or one precise line naming the field: `arguments.visitType: required`.
 import type { z } from 'zod';
+import { canonicalJson } from '../../lib/canonical-json.ts';
 
 export type ParsedArguments =
   | { readonly ok: true; readonly value: Readonly<Record<string, unknown>>; readonly raw: unknown }
@@ -51,11 +52,4 @@ function issueLine(issue: z.core.$ZodIssue): string {
   return `${path}: ${issue.message}`;
 }
 
-/** JSON with object keys sorted at every depth: equal arguments give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item !== null && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : item,
-  );
-}
+export { canonicalJson };

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { AppointmentRecord, WriteResult } from '../../ehr/adapter.ts';
 import { isEhrgateError } from '../../errors.ts';
 import { isAmbiguousWriteFailure, isFhirError } from '../../fhir/index.ts';
+import { canonicalJson } from '../../lib/canonical-json.ts';
 import {
   createWorkItem,
   enqueueOutbox,
@@ -118,20 +119,8 @@ type Verdict =
 
 /** A stable digest of a request (keys sorted), for IdempotencyTable.request_hash. */
 export function requestHash(tool: string, request: unknown): string {
-  const canonical = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(
-        Object.entries(value)
-          .filter(([, v]) => v !== undefined)
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([k, v]) => [k, canonical(v)]),
-      );
-    }
-    return value;
-  };
   return createHash('sha256')
-    .update(JSON.stringify([tool, canonical(request)]))
+    .update(canonicalJson([tool, request]))
     .digest('base64url');
 }
 
