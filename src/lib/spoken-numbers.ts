@@ -42,3 +42,38 @@ export const SPOKEN_ORDINALS: Readonly<Record<string, number>> = Object.freeze({
   twentieth: 20,
   thirtieth: 30,
 });
+
+export const SPOKEN_TEENS: Readonly<Record<string, number>> = Object.freeze({
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+});
+
+export const SPOKEN_TENS: Readonly<Record<string, number>> = Object.freeze({
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+});
+
+/** SPOKEN_DIGITS as numbers, without the words listed in `except` (e.g. "o" where it is a letter). */
+export function digitValues(except: readonly string[] = []): Readonly<Record<string, number>> {
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(SPOKEN_DIGITS)
+        .filter(([word]) => !except.includes(word))
+        .map(([word, digit]) => [word, Number(digit)]),
+    ),
+  );
+}

@@ -4,7 +4,7 @@
 // is offered as an alternative only when both readings are real, different dates, and the
 // workflow uses it only when it singles out one record (find-patient.ts). Impossible dates
 // (30 February), future dates and ages over MAX_AGE_YEARS are refused with a precise problem.
-import { SPOKEN_ORDINALS } from '../../lib/spoken-numbers.ts';
+import { digitValues, SPOKEN_ORDINALS, SPOKEN_TEENS, SPOKEN_TENS } from '../../lib/spoken-numbers.ts';
 
 /** Oldest age accepted: the oldest verified human lived 122 years; a larger age is a mishearing. */
 export const MAX_AGE_YEARS = 120;
@@ -42,41 +42,9 @@ const MONTHS: Readonly<Record<string, number>> = {
   dec: 12,
 };
 
-const UNITS: Readonly<Record<string, number>> = {
-  zero: 0,
-  oh: 0,
-  o: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
+const UNITS: Readonly<Record<string, number>> = { ...digitValues(), ...SPOKEN_TEENS };
 
-const TENS: Readonly<Record<string, number>> = {
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-};
+const TENS = SPOKEN_TENS;
 
 const ORDINALS = SPOKEN_ORDINALS;
 

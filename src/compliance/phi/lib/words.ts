@@ -1,7 +1,13 @@
 // The word layer every recognizer shares: tokens with offsets, and spoken numbers read as digits
 // ("june twelfth nineteen seventy five" -> "june 12th 1975", "five oh three" -> 5 0 3), because
 // speech-to-text engines without number formatting emit numbers as words.
-import { SPOKEN_DIGITS, SPOKEN_ORDINALS } from '../../../lib/spoken-numbers.ts';
+import {
+  digitValues,
+  SPOKEN_DIGITS,
+  SPOKEN_ORDINALS,
+  SPOKEN_TEENS,
+  SPOKEN_TENS,
+} from '../../../lib/spoken-numbers.ts';
 
 export type Token = {
   start: number;
@@ -25,41 +31,10 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-export const ONES: Record<string, number> = {
-  zero: 0,
-  oh: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-};
-export const TEENS: Record<string, number> = {
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
-export const TENS: Record<string, number> = {
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-};
+// "o" alone is as often a letter as a zero; digit runs read it through SPOKEN_DIGIT instead.
+export const ONES = digitValues(['o']);
+export const TEENS = SPOKEN_TEENS;
+export const TENS = SPOKEN_TENS;
 export const ORDINALS = SPOKEN_ORDINALS;
 const FILLERS = new Set(['uh', 'um', 'er', 'erm', 'uhm', 'hmm']);
 
