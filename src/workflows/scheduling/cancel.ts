@@ -2,11 +2,15 @@
 // vendor has no cancel API (Epic, DESIGN.md section 5) the adapter throws ERR_EHR_UNSUPPORTED and
 // the caller's request becomes a staff work item naming the appointment, patient, time and reason.
 import { failed, type WriteOutcome } from '../outcome.ts';
-import { appointmentView, NOT_AUTHORIZED_SAY, scopeCheck } from './answers.ts';
+import { appointmentView, NOT_AUTHORIZED_SAY } from './answers.ts';
 import { appointmentDifferences } from './compare-appointment.ts';
 import type { SchedulingContext } from './context.ts';
-import { APPOINTMENT_NOT_FOUND_SAY, isFailed, ownedAppointment } from './owned-appointment.ts';
-import { spokenTime } from './spoken-time.ts';
+import {
+  APPOINTMENT_NOT_FOUND_SAY,
+  appointmentToChange,
+  changeInputProblem,
+  isFailed,
+} from './owned-appointment.ts';
 import { staffInstruction } from './staff-instructions.ts';
 import { runVerifiedWrite } from './verified-write.ts';
 import { idempotencyCheck, QUEUED_SAY } from './write-input.ts';
@@ -34,23 +38,14 @@ export async function cancel(context: SchedulingContext, input: CancelInput): Pr
     reason: input.reason,
   });
   if (repeat.outcome) return repeat.outcome;
-  if (typeof input.appointmentId !== 'string' || input.appointmentId.trim() === '') {
-    return failed('invalid_input', 'Which appointment would you like to cancel?', { field: 'appointmentId' });
-  }
-  if (typeof input.patientId !== 'string' || input.patientId.trim() === '') {
-    return failed('invalid_input', 'I need to confirm who you are first.', { field: 'patientId' });
-  }
+  const badInput = changeInputProblem(input, 'Which appointment would you like to cancel?');
+  if (badInput) return badInput;
   if (typeof reason !== 'string') {
     return failed('invalid_input', 'I need the reason in words.', { field: 'reason' });
   }
-  const refused = scopeCheck(context);
-  if (refused) return refused;
-  const original = await ownedAppointment(context, input.appointmentId, input.patientId, input.signal);
-  if (isFailed(original)) return original;
-  const when =
-    original?.start === undefined
-      ? undefined
-      : spokenTime(original.start, catalog.timeZoneOf(original.locationId));
+  const target = await appointmentToChange(context, input);
+  if (isFailed(target)) return target;
+  const { original, spoken: when } = target;
 
   const request = {
     appointmentId: input.appointmentId,

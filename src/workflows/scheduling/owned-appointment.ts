@@ -3,8 +3,9 @@
 import type { AppointmentRecord } from '../../ehr/adapter.ts';
 import { isFhirError } from '../../fhir/index.ts';
 import { type FailedOutcome, failed } from '../outcome.ts';
-import { readFailure } from './answers.ts';
+import { readFailure, scopeCheck } from './answers.ts';
 import type { SchedulingContext } from './context.ts';
+import { spokenTime } from './spoken-time.ts';
 
 export const APPOINTMENT_NOT_FOUND_SAY = "I couldn't find that appointment for you.";
 
@@ -31,4 +32,34 @@ export async function ownedAppointment(
 
 export function isFailed(value: unknown): value is FailedOutcome {
   return typeof value === 'object' && value !== null && (value as { status?: unknown }).status === 'failed';
+}
+
+/** The two ids every change names, checked before anything is read; `ask` is the question to speak. */
+export function changeInputProblem(
+  input: { readonly appointmentId: unknown; readonly patientId: unknown },
+  ask: string,
+): FailedOutcome | undefined {
+  if (typeof input.appointmentId !== 'string' || input.appointmentId.trim() === '') {
+    return failed('invalid_input', ask, { field: 'appointmentId' });
+  }
+  if (typeof input.patientId !== 'string' || input.patientId.trim() === '') {
+    return failed('invalid_input', 'I need to confirm who you are first.', { field: 'patientId' });
+  }
+  return undefined;
+}
+
+/**
+ * The scope check and the owned appointment a cancel or reschedule starts from, with its time as
+ * the clinic says it; `original` is undefined when the EHR did not answer (see ownedAppointment).
+ */
+export async function appointmentToChange(
+  context: SchedulingContext,
+  input: { readonly appointmentId: string; readonly patientId: string; readonly signal?: AbortSignal },
+): Promise<FailedOutcome | { readonly original: AppointmentRecord | undefined; readonly spoken?: string }> {
+  const refused = scopeCheck(context);
+  if (refused) return refused;
+  const original = await ownedAppointment(context, input.appointmentId, input.patientId, input.signal);
+  if (isFailed(original)) return original;
+  if (original?.start === undefined) return { original };
+  return { original, spoken: spokenTime(original.start, context.catalog.timeZoneOf(original.locationId)) };
 }

@@ -2,13 +2,17 @@
 // offered time. The adapter decides how (Cerner PATCH of the slot, a new appointment elsewhere);
 // the read-back checks the appointment the adapter returns, whatever its id.
 import type { BookRequest, RescheduleRequest } from '../../ehr/adapter.ts';
-import { failed, type WriteOutcome } from '../outcome.ts';
-import { appointmentView, NOT_AUTHORIZED_SAY, scopeCheck } from './answers.ts';
+import type { WriteOutcome } from '../outcome.ts';
+import { appointmentView, NOT_AUTHORIZED_SAY } from './answers.ts';
 import { appointmentDifferences } from './compare-appointment.ts';
 import type { SchedulingContext } from './context.ts';
 import { slotTakenOutcome } from './find-alternatives.ts';
-import { APPOINTMENT_NOT_FOUND_SAY, isFailed, ownedAppointment } from './owned-appointment.ts';
-import { spokenTime } from './spoken-time.ts';
+import {
+  APPOINTMENT_NOT_FOUND_SAY,
+  appointmentToChange,
+  changeInputProblem,
+  isFailed,
+} from './owned-appointment.ts';
 import { staffInstruction } from './staff-instructions.ts';
 import { runVerifiedWrite } from './verified-write.ts';
 import { candidateNames, checkOffer, idempotencyCheck, QUEUED_SAY } from './write-input.ts';
@@ -33,23 +37,14 @@ export async function reschedule(context: SchedulingContext, input: RescheduleIn
     offer: input.offer,
   });
   if (repeat.outcome) return repeat.outcome;
-  if (typeof input.appointmentId !== 'string' || input.appointmentId.trim() === '') {
-    return failed('invalid_input', 'Which appointment would you like to move?', { field: 'appointmentId' });
-  }
-  if (typeof input.patientId !== 'string' || input.patientId.trim() === '') {
-    return failed('invalid_input', 'I need to confirm who you are first.', { field: 'patientId' });
-  }
+  const badInput = changeInputProblem(input, 'Which appointment would you like to move?');
+  if (badInput) return badInput;
   const checked = checkOffer(context, input.offer, input.callId);
   if ('status' in checked) return checked;
   const { candidate, visitType } = checked;
-  const refused = scopeCheck(context);
-  if (refused) return refused;
-  const original = await ownedAppointment(context, input.appointmentId, input.patientId, input.signal);
-  if (isFailed(original)) return original;
-  const oldTime =
-    original?.start === undefined
-      ? undefined
-      : spokenTime(original.start, catalog.timeZoneOf(original.locationId));
+  const target = await appointmentToChange(context, input);
+  if (isFailed(target)) return target;
+  const { original, spoken: oldTime } = target;
 
   const request: RescheduleRequest = {
     appointmentId: input.appointmentId,
