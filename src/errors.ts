@@ -16,6 +16,10 @@ export const ERROR_STATUS = {
   ERR_STORE_MIGRATION: 500,
   ERR_STORE_CONSTRAINT: 409,
 
+  // encryption at rest (compliance/encryption): a sealed PHI column that cannot be opened
+  ERR_DATA_KEY_UNKNOWN: 500, // sealed under a key id this process's keyring does not hold
+  ERR_DATA_UNREADABLE: 500, // malformed, or failed authentication (changed or under another key)
+
   // FHIR client: the EHR answered (or did not); the EHR's own OperationOutcome is kept
   ERR_FHIR_BAD_REQUEST: 502,
   ERR_FHIR_UNAUTHORIZED: 502,
@@ -50,6 +54,7 @@ export const ERROR_STATUS = {
   ERR_INVALID_INPUT: 400,
   ERR_WRITE_NOT_VERIFIED: 502,
   ERR_PHI_TOKEN_UNKNOWN: 400, // a PHI token this call's vault never issued (forged, or another call's)
+  ERR_PHI_FLOW_REFUSED: 403, // PHI bound for a vendor the tenant lists without a BAA, or not at all
   ERR_RESOURCE_INVALID: 500,
 
   // channels: a request that does not authenticate to exactly one tenant, or exceeds its rate

@@ -274,6 +274,9 @@ const tenant = strictObject({
     .superRefine(uniqueField('name', 'subprocessor name'))
     .default(() => []),
   retention: retention.optional(),
+  // What the LLM may read in clear (compliance/phi): `standard` shows appointment dates, which
+  // scheduling needs; `strict` tokenises every identifier type, all dates included.
+  phi: strictObject({ policy: z.enum(['standard', 'strict']).default('standard') }).optional(),
 })
   // What the vendor supports (mapping/validate-mapping.ts): Coverage on Epic stops start-up here.
   .superRefine((value, ctx) => {

@@ -14,7 +14,14 @@ import {
   ehrRequestAuditEntry,
   holdAnswerFor,
 } from '../compliance/audit/index.ts';
-import { DEFAULT_TENANT_ID, defaultConfig, type EhrgateConfig, loadConfig } from '../config/index.ts';
+import { dataFlowsOf } from '../compliance/subprocessors/index.ts';
+import {
+  DEFAULT_TENANT_ID,
+  defaultConfig,
+  type EhrgateConfig,
+  loadConfig,
+  type TenantConfig,
+} from '../config/index.ts';
 import { EhrgateError } from '../errors.ts';
 import type { FhirRequestEvent } from '../fhir/types.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -131,6 +138,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
         },
       },
       ...tenants.flatMap((tenant) => tenant.probes),
+      ...tenants.map((tenant) => dataFlowProbe(tenant.config)),
     ];
     // The tool catalog behind every channel (src/tools/contract.ts); channels register with `router`.
     const tools = buildToolRuntime({
@@ -139,6 +147,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       env,
       logger,
       onEhrRequest,
+      audit,
     });
     cleanups.push(() => tools.close());
     const router = tools.router;
@@ -183,7 +192,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     cleanups.push(() => closeWithGrace(app));
     registerVapiChannel(app, { auth: channelAuth, router });
     registerRetellChannel(app, { auth: channelAuth, router });
-    await registerHttpChannel(app, { auth: channelAuth, router });
+    await registerHttpChannel(app, { auth: channelAuth, router, phi: tools.phi });
     await registerOpenAiChannel(app, { auth: channelAuth, router });
     await registerMcpChannel(app, { auth: channelAuth, router });
 
@@ -252,6 +261,29 @@ async function checkTenantAuth(
       }
     }),
   );
+}
+
+// Where the tenant's call data goes (issue 7 item 4): a vendor that would receive PHI without a
+// BAA is a warning here (the gateway refuses those flows; the integration is still wrong) and a
+// blocker in `ehrgate doctor`.
+function dataFlowProbe(tenant: TenantConfig): ReadinessProbe {
+  return {
+    name: `data-flows:${tenant.id}`,
+    async check() {
+      const flows = dataFlowsOf(tenant);
+      const refused = flows.filter((flow) => flow.status === 'refused');
+      return {
+        status: refused.length === 0 ? 'pass' : 'warn',
+        detail:
+          flows.length === 0
+            ? 'no subprocessors listed: PHI is sent to no vendor'
+            : refused.length === 0
+              ? `${flows.length} subprocessor(s), PHI only to vendors with a BAA`
+              : refused.map((flow) => flow.problem).join('; '),
+        flows,
+      };
+    },
+  };
 }
 
 function keyDirsOf(config: EhrgateConfig): string[] {

@@ -6,6 +6,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { workflowReadiness } from '../auth/index.ts';
 import { runInAuditCall } from '../compliance/audit/call-context.ts';
+import type { AuditAppender } from '../compliance/audit/index.ts';
+import { createPhiFirewall } from '../compliance/phi/index.ts';
 import type { Workflow } from '../config/types.ts';
 import { createCoverageAdapter } from '../ehr/create-coverage-adapter.ts';
 import { createIntakeAdapter } from '../ehr/create-intake-adapter.ts';
@@ -14,8 +16,14 @@ import { createEhrAdapter, epicStu3BaseUrl } from '../ehr/index.ts';
 import { EhrgateError } from '../errors.ts';
 import { createFhirClient, type FhirClient, type FhirRequestEvent } from '../fhir/index.ts';
 import type { Store } from '../store/index.ts';
+import { type CallPhi, createCallPhi, type PhiFlowRecord } from '../tools/call-phi.ts';
 import type { ToolCallRequest } from '../tools/contract.ts';
-import { createToolRouter, type GatewayToolRouter, type ToolRouterOptions } from '../tools/router.ts';
+import {
+  createToolRouter,
+  type GatewayToolRouter,
+  type ToolCallRecord,
+  type ToolRouterOptions,
+} from '../tools/router.ts';
 import type { TenantTools } from '../tools/tool.ts';
 import { createIdentityWorkflow } from '../workflows/identity/identity-workflow.ts';
 import { createSchedulingWorkflow, MIN_OFFER_SECRET_BYTES } from '../workflows/index.ts';
@@ -36,10 +44,17 @@ export type ToolRuntimeOptions = {
   readonly router?: Omit<ToolRouterOptions, 'store' | 'tenants' | 'now'>;
   /** Epoch milliseconds for the router and every workflow; default Date.now. */
   readonly now?: () => number;
+  /**
+   * The audit chain: every answered tool call and every re-identification is appended to it,
+   * and the answer waits until the records are durable (P8). Absent: nothing is audited.
+   */
+  readonly audit?: AuditAppender;
 };
 
 export type ToolRuntime = {
   readonly router: GatewayToolRouter;
+  /** Protect and reveal for text outside tool calls (transcripts, speech). */
+  readonly phi: CallPhi;
   readonly tenants: ReadonlyMap<string, TenantTools>;
   close(): Promise<void>;
 };
@@ -74,6 +89,7 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
     }
     const tools: TenantTools = {
       tenant,
+      phi: createPhiFirewall({ policy: tenant.phi?.policy ?? 'standard' }),
       ...(scheduling === undefined ? {} : { scheduling }),
       ...(enabled('identity')
         ? {
@@ -121,6 +137,7 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
     ...clock,
     store: options.store,
     tenants,
+    ...(options.audit ? { onAnswer: auditAnswer(options.audit) } : {}),
     onError:
       options.router?.onError ??
       ((error, where) =>
@@ -139,13 +156,98 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
         () => inner.call(request),
       ),
   });
+  const phi = createCallPhi({
+    tenants,
+    sessions: inner.sessions,
+    ...(options.audit ? { onFlow: auditFlow(options.audit) } : {}),
+  });
   return {
     router,
+    phi,
     tenants,
     async close() {
       await router.close();
       for (const client of extraClients) await client.close();
     },
+  };
+}
+
+/**
+ * One chained record per answered tool call (IHE BALP: who — the channel — did what, with which
+ * outcome), plus one per re-identification: the token types revealed, never their values.
+ */
+function auditAnswer(audit: AuditAppender): (record: ToolCallRecord) => Promise<unknown> {
+  return (record) => {
+    const base = {
+      tenantId: record.tenantId,
+      actor: `channel:${record.channel}`,
+      callId: record.storeCallId ?? null,
+    };
+    const writes = [
+      audit.append({
+        ...base,
+        action: 'tool.answer',
+        target: record.tool,
+        outcome: record.ok
+          ? record.status === 'failed'
+            ? 'minor_failure'
+            : 'success'
+          : record.status === 'internal_error'
+            ? 'serious_failure'
+            : 'minor_failure',
+        detail: {
+          status: record.status,
+          platformCallId: record.callId,
+          ms: record.ms,
+          ...(record.toolCallId === undefined ? {} : { toolCallId: record.toolCallId }),
+        },
+      }),
+    ];
+    if (record.revealed.length > 0) {
+      writes.push(
+        audit.append({
+          ...base,
+          action: 'phi.reidentify',
+          target: record.tool,
+          detail: { purpose: 'tool-arguments', types: record.revealed },
+        }),
+      );
+    }
+    return Promise.all(writes);
+  };
+}
+
+/** A PHI flow to a subprocessor, or its refusal, and the re-identification that fed it. */
+function auditFlow(audit: AuditAppender): (record: PhiFlowRecord) => Promise<unknown> {
+  return (record) => {
+    const base = {
+      tenantId: record.tenantId,
+      actor: `channel:${record.channel}`,
+      callId: record.storeCallId,
+      target: record.vendor,
+    };
+    const flow = {
+      vendor: record.vendor,
+      purpose: record.purpose,
+      types: record.types,
+      contentHash: record.contentHash,
+    };
+    if (record.refused !== undefined) {
+      return audit.append({
+        ...base,
+        action: 'phi.flow.refused',
+        outcome: 'minor_failure',
+        detail: { ...flow, reason: record.refused },
+      });
+    }
+    return Promise.all([
+      audit.append({
+        ...base,
+        action: 'phi.reidentify',
+        detail: { purpose: record.purpose, types: record.types },
+      }),
+      audit.append({ ...base, action: 'phi.flow', detail: { ...flow, role: record.role } }),
+    ]);
   };
 }
 

@@ -19,6 +19,7 @@ import type { ToolCallRequest, ToolCallResult, ToolDescriptor, ToolRouter } from
 import { DEFAULT_CRISIS_SAY, DEFAULT_EMERGENCY_SAY, detectEmergency } from './emergency.ts';
 import { describeTool } from './lib/describe-tool.ts';
 import { canonicalJson, parseArguments } from './lib/parse-arguments.ts';
+import { protectOutput, revealArguments } from './lib/phi-boundary.ts';
 import { type CallSession, type CallSessions, createCallSessions, type ResultEntry } from './session.ts';
 import type { CatalogTool, TenantTools, ToolOutput } from './tool.ts';
 
@@ -54,6 +55,28 @@ export type ToolRouterOptions = {
   readonly now?: () => number;
   /** Unexpected failures (a handler threw, an output failed its schema, an event append failed). Never PHI. */
   readonly onError?: (error: unknown, where: { readonly tenantId?: string; readonly tool?: string }) => void;
+  /**
+   * Records each answered tool call (P8: the audit chain). The answer waits for the returned
+   * promise: a tool call is not answered before its audit record is durable.
+   */
+  readonly onAnswer?: (event: ToolCallRecord) => Promise<unknown>;
+};
+
+/** What the audit learns of one answered tool call: names and codes, never argument values. */
+export type ToolCallRecord = {
+  readonly tenantId: string;
+  readonly callId: string;
+  /** The store's call id, once the call's session is open. */
+  readonly storeCallId?: string;
+  readonly channel: ToolCallRequest['channel'];
+  readonly tool: string;
+  readonly toolCallId?: string;
+  /** The outcome's status, or the protocol error's code. */
+  readonly status: string;
+  readonly ok: boolean;
+  /** Types of the PHI tokens revealed in the arguments (re-identifications), in order. */
+  readonly revealed: readonly string[];
+  readonly ms: number;
 };
 
 export type GatewayToolRouter = ToolRouter & {
@@ -105,6 +128,38 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
   async function call(request: ToolCallRequest): Promise<ToolCallResult> {
     const tenant = options.tenants.get(request.tenantId);
     if (!tenant) return protocolError('internal_error', `tenant ${request.tenantId} is not served here`);
+    const startedAt = now();
+    const trace: CallTrace = { revealed: [] };
+    let result = await answer(tenant, request, trace);
+    // Everything the model reads of the answer goes through the firewall (P7).
+    if (tenant.phi && result.ok && typeof request.callId === 'string') {
+      const output = protectOutput(tenant.phi, request.callId, result.output);
+      result = { ok: true, output, say: String(output.say) };
+      // end_call destroyed the vault before its answer was protected: destroy what that made.
+      if (trace.session?.closed) tenant.phi.endCall(request.callId);
+    }
+    if (options.onAnswer) {
+      await options.onAnswer({
+        tenantId: request.tenantId,
+        callId: String(request.callId),
+        ...(trace.session ? { storeCallId: trace.session.storeCallId } : {}),
+        channel: request.channel,
+        tool: String(request.name),
+        ...(request.toolCallId ? { toolCallId: request.toolCallId } : {}),
+        status: result.ok ? String(result.output.status) : result.error.code,
+        ok: result.ok,
+        revealed: trace.revealed,
+        ms: now() - startedAt,
+      });
+    }
+    return result;
+  }
+
+  async function answer(
+    tenant: TenantTools,
+    request: ToolCallRequest,
+    trace: CallTrace,
+  ): Promise<ToolCallResult> {
     const available = toolsOf(tenant);
     const tool = available.find((candidate) => candidate.name === request.name);
     if (!tool) {
@@ -124,7 +179,14 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
     ) {
       return protocolError('invalid_arguments', `callId: expected 1 to ${MAX_CALL_ID_CHARS} characters`);
     }
-    const parsed = parseArguments(tool.input, request.args);
+    let args = request.args;
+    if (tenant.phi) {
+      const revealed = revealArguments(tenant.phi, request.callId, args);
+      if (!revealed.ok) return protocolError('invalid_arguments', revealed.message);
+      args = revealed.value;
+      trace.revealed = revealed.types;
+    }
+    const parsed = parseArguments(tool.input, args);
     if (!parsed.ok) return protocolError('invalid_arguments', parsed.message);
 
     const session = await sessions.open({
@@ -138,6 +200,7 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
         `call ${request.callId} belongs to another tenant`,
       );
     }
+    trace.session = session;
 
     const emergency = detectEmergency(parsed.raw);
     if (emergency !== undefined) {
@@ -196,7 +259,9 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
       session,
       how,
     );
-    const tracked = closing.catch((error: unknown) => onError(error, { tenantId: session.tenantId }));
+    // The call's vault dies with the call: its tokens reveal nothing afterwards.
+    const ended = closing.finally(() => tenant.phi?.endCall(session.callId));
+    const tracked = ended.catch((error: unknown) => onError(error, { tenantId: session.tenantId }));
     running.add(tracked);
     tracked.finally(() => running.delete(tracked));
     return closing;
@@ -239,6 +304,7 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
         store: options.store,
         now,
         endCall: () => closeSession(session, 'end_call'),
+        rememberPatientFacts: (facts) => tenant.phi?.rememberKnown(session.callId, facts),
       });
     } catch (error) {
       onError(error, { tenantId: session.tenantId, tool: tool.name });
@@ -301,6 +367,8 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
     },
   });
 }
+
+type CallTrace = { revealed: readonly string[]; session?: CallSession };
 
 function activityOf(output: Readonly<Record<string, unknown>>): {
   status: string;

@@ -2,6 +2,7 @@
 // model, zod input and output schemas, and a handler. The router validates the input before the
 // handler and the output after; handlers therefore trust their input's type.
 import type { z } from 'zod';
+import type { KnownValues, PhiFirewall } from '../compliance/phi/index.ts';
 import type { TenantConfig, Workflow } from '../config/types.ts';
 import type { Store } from '../store/index.ts';
 import type { IdentityWorkflow } from '../workflows/identity/identity-workflow.ts';
@@ -24,6 +25,8 @@ export type TenantTools = {
    * the handle it returns to learn the EHR id the session holds.
    */
   readonly handleSecret?: string | Uint8Array;
+  /** The tenant's PHI firewall: arguments revealed, answers protected (tools/lib/phi-boundary.ts). */
+  readonly phi?: PhiFirewall;
 };
 
 export type ToolContext = {
@@ -38,6 +41,11 @@ export type ToolContext = {
   readonly now: () => number;
   /** Closes the call (end_call): waits for runs still going, flushes to the work queue, summarises. */
   endCall(): Promise<CallSummary>;
+  /**
+   * What the EHR holds for the caller just verified, so the firewall recognises it in what the
+   * model reads next, spoken forms included. Never stored, never sent anywhere.
+   */
+  rememberPatientFacts(facts: KnownValues): void;
 };
 
 export type ToolOutput = { readonly status: string; readonly say: string };

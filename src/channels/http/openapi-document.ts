@@ -29,6 +29,11 @@ const REFUSALS: readonly { status: string; codes: readonly ChannelErrorCode[]; d
   },
   { status: '401', codes: ['unauthorized'], description: 'Missing or unknown API key.' },
   {
+    status: '403',
+    codes: ['phi_flow_refused'],
+    description: 'PHI revealed for a vendor the tenant does not list with a BAA (PHI routes only).',
+  },
+  {
     status: '404',
     codes: ['unknown_tool', 'call_belongs_to_another_tenant', 'not_found'],
     description: 'No such tool for this tenant, or a call id this credential cannot see.',
@@ -136,6 +141,8 @@ export function openApiDocument(options: OpenApiDocumentOptions): Json {
     };
   }
 
+  Object.assign(paths, phiPaths());
+
   return {
     openapi: OPENAPI_VERSION,
     jsonSchemaDialect: JSON_SCHEMA_DIALECT,
@@ -147,7 +154,10 @@ export function openApiDocument(options: OpenApiDocumentOptions): Json {
         "`Authorization: Bearer <api key>`; the key decides the tenant, and the tools listed here are that tenant's.",
     },
     security: [{ apiKey: [] }],
-    tags: [{ name: 'tools', description: 'The tool catalog' }],
+    tags: [
+      { name: 'tools', description: 'The tool catalog' },
+      { name: 'phi', description: "The PHI firewall for the platform's transcript and speech" },
+    ],
     paths,
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key.' } },
@@ -178,4 +188,63 @@ export function openApiDocument(options: OpenApiDocumentOptions): Json {
 function firstSentence(text: string): string {
   const end = text.search(/[.!?](\s|$)/);
   return end === -1 ? text : text.slice(0, end + 1);
+}
+
+// The firewall's two routes (compliance/phi): the platform's transcript turn goes to its LLM
+// protected; the LLM's reply is revealed for the text-to-speech vendor named in `for`.
+function phiPaths(): Json {
+  const text = { type: 'string', maxLength: 1_000_000 };
+  const route = (op: 'protect' | 'reveal', summary: string, input: Json, output: Json) => ({
+    post: {
+      operationId: `phi_${op}`,
+      summary,
+      tags: ['phi'],
+      parameters: [{ $ref: '#/components/parameters/CallId' }],
+      requestBody: { required: true, content: { 'application/json': { schema: input } } },
+      responses: {
+        '200': { description: 'Done.', content: { 'application/json': { schema: output } } },
+        ...Object.fromEntries(
+          REFUSALS.map((refusal) => [
+            refusal.status,
+            { $ref: `#/components/responses/Error${refusal.status}` },
+          ]),
+        ),
+      },
+    },
+  });
+  const span = {
+    type: 'object',
+    required: ['type', 'start', 'end', 'token'],
+    properties: {
+      type: { type: 'string' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      token: { type: 'string' },
+    },
+  };
+  return {
+    '/v1/calls/{callId}/phi/protect': route(
+      'protect',
+      'Replace the identifiers in a transcript turn with tokens of this call.',
+      { type: 'object', required: ['text'], properties: { text } },
+      {
+        type: 'object',
+        required: ['text', 'spans'],
+        properties: { text, spans: { type: 'array', items: span } },
+      },
+    ),
+    '/v1/calls/{callId}/phi/reveal': route(
+      'reveal',
+      "Restore this call's tokens in text bound for a subprocessor with a BAA (text-to-speech).",
+      {
+        type: 'object',
+        required: ['text', 'for'],
+        properties: {
+          text,
+          for: { type: 'string', description: 'The subprocessor that receives the text.' },
+        },
+      },
+      { type: 'object', required: ['text'], properties: { text } },
+    ),
+  };
 }

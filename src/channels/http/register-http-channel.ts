@@ -3,6 +3,8 @@
 // answer, refusals as `{error:{code,message}}` with 400/401/404/413/415/429; and the OpenAPI 3.1
 // document of the tenant's tools at `/openapi.json`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isEhrgateError } from '../../errors.ts';
+import type { CallPhi } from '../../tools/call-phi.ts';
 import type { ToolRouter } from '../../tools/contract.ts';
 import type { ChannelAuth } from '../auth/index.ts';
 import { CALL_ID_RULE, isCallId } from '../lib/call-id.ts';
@@ -27,7 +29,12 @@ export type HttpChannelOptions = {
   /** The OpenAPI document's info.version; default ehrgate's own. */
   readonly version?: string;
   readonly bodyLimitBytes?: number;
+  /** Serves /v1/calls/{callId}/phi/protect and /phi/reveal when given. */
+  readonly phi?: CallPhi;
 };
+
+/** The PHI routes take a transcript turn or a reply; bigger bodies than a tool call's. */
+export const PHI_BODY_LIMIT_BYTES = 1_048_576;
 
 function render(reply: FastifyReply, error: ChannelError): FastifyReply {
   return reply.code(CHANNEL_ERROR_STATUS[error.code]).send(errorBody(error));
@@ -77,6 +84,71 @@ export async function registerHttpChannel(app: FastifyInstance, options: HttpCha
           });
           if (!result.ok) return render(reply, fromToolCallError(result.error));
           return reply.code(200).send({ ...result.output, say: result.say });
+        },
+      );
+
+      const phi = options.phi;
+      if (phi === undefined) return;
+      // The voice platform's side of the firewall: its transcript goes to the LLM protected, and
+      // the LLM's reply is revealed only for a text-to-speech vendor with a BAA.
+      scope.post<{ Params: { callId: string; op: string } }>(
+        '/:callId/phi/:op',
+        { bodyLimit: PHI_BODY_LIMIT_BYTES },
+        async (request, reply) => {
+          const { callId, op } = request.params;
+          if (op !== 'protect' && op !== 'reveal') {
+            return render(reply, channelError('not_found', `no route POST /v1/calls/{callId}/phi/${op}`));
+          }
+          if (!isCallId(callId)) {
+            return render(reply, channelError('invalid_request', `callId: expected ${CALL_ID_RULE}`));
+          }
+          const body = (request.body ?? {}) as { text?: unknown; for?: unknown };
+          if (typeof body.text !== 'string') {
+            return render(reply, channelError('invalid_arguments', 'text: expected a string'));
+          }
+          if (op === 'reveal' && (typeof body.for !== 'string' || body.for === '')) {
+            return render(
+              reply,
+              channelError(
+                'invalid_arguments',
+                'for: expected the name of the subprocessor that receives the text',
+              ),
+            );
+          }
+          const target = {
+            tenantId: requestTenant(request),
+            callId,
+            channel: 'http' as const,
+            text: body.text,
+          };
+          try {
+            if (op === 'protect') {
+              const result = await phi.protect(target);
+              // Offsets and token types only: the values stay in the vault.
+              const spans = result.spans.map(({ type, start, end, token }) => ({ type, start, end, token }));
+              return reply.code(200).send({ text: result.text, spans });
+            }
+            return reply
+              .code(200)
+              .send({ text: await phi.reveal({ ...target, vendor: body.for as string }) });
+          } catch (error) {
+            if (isEhrgateError(error, 'ERR_PHI_FLOW_REFUSED')) {
+              return render(reply, channelError('phi_flow_refused', error.message));
+            }
+            if (isEhrgateError(error, 'ERR_PHI_TOKEN_UNKNOWN')) {
+              return render(
+                reply,
+                channelError('invalid_arguments', 'text: holds a PHI token this call never issued'),
+              );
+            }
+            if (isEhrgateError(error, 'ERR_INVALID_INPUT')) {
+              const code = error.message.includes('another tenant')
+                ? 'call_belongs_to_another_tenant'
+                : 'invalid_arguments';
+              return render(reply, channelError(code, error.message));
+            }
+            throw error;
+          }
         },
       );
     },

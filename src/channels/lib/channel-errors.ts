@@ -9,6 +9,8 @@ export const CHANNEL_ERROR_STATUS = {
   invalid_request: 400,
   invalid_arguments: 400,
   unauthorized: 401,
+  // PHI bound for a vendor the tenant does not list with a BAA (P7)
+  phi_flow_refused: 403,
   // Another tenant's call is answered as if it did not exist: a credential learns nothing about
   // other tenants' call ids (issue 6 item 4).
   call_belongs_to_another_tenant: 404,

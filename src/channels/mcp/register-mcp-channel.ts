@@ -39,6 +39,7 @@ const JSON_RPC_CODE: Record<ChannelErrorCode, number> = {
   invalid_request: ErrorCode.InvalidRequest,
   invalid_arguments: ErrorCode.InvalidParams,
   unauthorized: -32001,
+  phi_flow_refused: -32001,
   call_belongs_to_another_tenant: ErrorCode.InvalidRequest,
   unknown_tool: ErrorCode.InvalidParams,
   not_found: -32001,

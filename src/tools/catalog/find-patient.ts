@@ -49,7 +49,10 @@ export const findPatientTool = defineTool({
       ...(args.phone === undefined ? {} : { phone: args.phone }),
       ...(args.postalCode === undefined ? {} : { postalCode: args.postalCode }),
     });
-    if (result.status === 'verified') rememberVerifiedPatient(context, result.patient);
+    if (result.status === 'verified') {
+      rememberVerifiedPatient(context, result.patient);
+      context.rememberPatientFacts(result.facts);
+    }
     return result;
   },
 });

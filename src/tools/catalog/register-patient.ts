@@ -30,6 +30,8 @@ const output = z.discriminatedUnion('status', [
   queuedOutcomeSchema,
 ]);
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 export const registerPatientTool = defineTool({
   name: 'register_patient',
   description:
@@ -51,7 +53,14 @@ export const registerPatientTool = defineTool({
       ...(args.address === undefined ? {} : { address: args.address }),
       ...(args.gender === undefined ? {} : { gender: args.gender }),
     });
-    if (result.status === 'confirmed') rememberVerifiedPatient(context, result.patient);
+    if (result.status === 'confirmed') {
+      rememberVerifiedPatient(context, result.patient);
+      context.rememberPatientFacts({
+        name: args.name,
+        ...(ISO_DATE.test(args.birthDate) ? { birthDate: args.birthDate } : {}),
+        ...(args.phone === undefined ? {} : { phone: args.phone }),
+      });
+    }
     return result;
   },
 });

@@ -27,6 +27,7 @@ import {
   type FindPatientResult,
   type IdentityFailed,
   type IdentityFailureReason,
+  type PatientFacts,
   SAY,
 } from './results.ts';
 import { parseBirthDate } from './spoken-date.ts';
@@ -146,5 +147,22 @@ export async function findPatient(
   }
   const patient = remaining[0] as PatientRecord;
   await recordIdentityEvent(context, input.callId, IDENTITY_VERIFIED_EVENT, { patientId: patient.id });
-  return { status: 'verified', say: SAY.verified, patient: context.handle(input.callId, patient.id) };
+  return {
+    status: 'verified',
+    say: SAY.verified,
+    patient: context.handle(input.callId, patient.id),
+    facts: factsOf(patient),
+  };
+}
+
+function factsOf(patient: PatientRecord): PatientFacts {
+  const name = patient.names[0];
+  const display = name?.text ?? [...(name?.given ?? []), name?.family ?? ''].join(' ').trim();
+  const identifier = patient.identifiers[0];
+  return {
+    ...(display ? { name: display } : {}),
+    ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+    ...(patient.phones[0] ? { phone: patient.phones[0] } : {}),
+    ...(identifier ? { mrn: identifier.slice(identifier.indexOf('|') + 1) } : {}),
+  };
 }

@@ -13,6 +13,19 @@ export type PatientVerified = {
   readonly say: string;
   /** Signed patient handle bound to this tenant and call; pass it to booking and intake tools. */
   readonly patient: string;
+  /**
+   * What the EHR holds for this patient, for the PHI firewall to recognise in later text (the
+   * tool's output schema drops it: the model never reads it).
+   */
+  readonly facts: PatientFacts;
+};
+
+/** The verified patient's identifiers as the EHR holds them (compliance/phi KnownValues). */
+export type PatientFacts = {
+  readonly name?: string;
+  readonly birthDate?: string;
+  readonly phone?: string;
+  readonly mrn?: string;
 };
 
 export type PatientNeedsMore = {

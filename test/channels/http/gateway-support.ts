@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Patient } from '@medplum/fhirtypes';
+import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 import { type SandboxHandle, startSandbox } from '../../../src/sandbox/server.ts';
 import { createLogger } from '../../../src/server/logger.ts';
@@ -42,7 +43,14 @@ export type GatewayFixture = {
   close(): Promise<void>;
 };
 
-export async function startGatewayFixture(): Promise<GatewayFixture> {
+export type GatewayFixtureOptions = {
+  /** Fields added to (or replacing) the tenant's block of the configuration file. */
+  readonly tenant?: Readonly<Record<string, unknown>>;
+  /** Default: a silent logger. */
+  readonly logger?: Logger;
+};
+
+export async function startGatewayFixture(options: GatewayFixtureOptions = {}): Promise<GatewayFixture> {
   // The sandbox's clinic starts today, as the gateway's clock does.
   const sandbox = await startSandbox({ auth: false });
   const dir = await mkdtemp(join(tmpdir(), 'ehrgate-channels-'));
@@ -68,6 +76,7 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
           http: { apiKeys: ['env:TEST_HTTP_API_KEY'] },
           mcp: { apiKeys: ['env:TEST_MCP_API_KEY'] },
         },
+        ...options.tenant,
       },
     ],
   };
@@ -101,7 +110,7 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
         host: '127.0.0.1',
         dataDir: dir,
         env: GATEWAY_ENV,
-        logger: createLogger({ level: 'silent' }),
+        logger: options.logger ?? createLogger({ level: 'silent' }),
       }),
     async close() {
       await sandbox.close();

@@ -1,0 +1,106 @@
+// The PHI firewall for text that does not pass through a tool (issue 7 item 1): the voice
+// platform's transcript on its way to the LLM (protect), and the LLM's reply on its way to
+// text-to-speech (reveal). Both belong to a call's session, so the vault dies when the call ends
+// or idles out, and a call id of another tenant is refused as the tools refuse it. Reveal names
+// the vendor that will receive the clear text: PHI goes only to a subprocessor with a BAA (P7),
+// and the flow, or its refusal, is audited with the identifier types and a content hash (P8).
+import { createHash } from 'node:crypto';
+import type { ProtectResult } from '../compliance/phi/index.ts';
+import { TOKEN_PATTERN } from '../compliance/phi/vault.ts';
+import { assertPhiFlow } from '../compliance/subprocessors/index.ts';
+import { EhrgateError, isEhrgateError } from '../errors.ts';
+import type { ChannelName } from './contract.ts';
+import type { CallSessions } from './session.ts';
+import type { TenantTools } from './tool.ts';
+
+/** Longest text protected or revealed in one request: a transcript turn, not a document. */
+export const MAX_PHI_TEXT_CHARS = 1_000_000;
+
+/** One PHI flow, for the audit chain: never the text, never a value. */
+export type PhiFlowRecord = {
+  readonly tenantId: string;
+  readonly storeCallId: string;
+  readonly channel: ChannelName;
+  readonly vendor: string;
+  readonly role?: string;
+  readonly purpose: 'speech';
+  readonly types: readonly string[];
+  /** SHA-256 of the text sent, so a disclosure can be matched later without keeping it. */
+  readonly contentHash: string;
+  readonly refused?: string;
+};
+
+export type CallPhiOptions = {
+  readonly tenants: ReadonlyMap<string, TenantTools>;
+  readonly sessions: CallSessions;
+  /** Awaited before the answer: the flow's audit record is durable first. */
+  readonly onFlow?: (record: PhiFlowRecord) => Promise<unknown>;
+};
+
+export type CallPhi = {
+  protect(request: PhiRequest): Promise<ProtectResult>;
+  /** The text with this call's tokens restored, for `vendor`; ERR_PHI_FLOW_REFUSED without a BAA. */
+  reveal(request: PhiRequest & { readonly vendor: string }): Promise<string>;
+};
+
+type PhiRequest = {
+  readonly tenantId: string;
+  readonly callId: string;
+  readonly channel: ChannelName;
+  readonly text: string;
+};
+
+export function createCallPhi(options: CallPhiOptions): CallPhi {
+  async function open(request: PhiRequest) {
+    const tools = options.tenants.get(request.tenantId);
+    if (!tools?.phi)
+      throw new EhrgateError('ERR_INVALID_INPUT', `tenant ${request.tenantId} has no PHI firewall`);
+    if (typeof request.text !== 'string')
+      throw new EhrgateError('ERR_INVALID_INPUT', 'text: expected a string');
+    if (request.text.length > MAX_PHI_TEXT_CHARS) {
+      throw new EhrgateError('ERR_INVALID_INPUT', `text: longer than ${MAX_PHI_TEXT_CHARS} characters`);
+    }
+    const session = await options.sessions.open(request);
+    if (session === 'other-tenant') {
+      throw new EhrgateError('ERR_INVALID_INPUT', `call ${request.callId} belongs to another tenant`);
+    }
+    return { tools, firewall: tools.phi, session };
+  }
+
+  return Object.freeze({
+    async protect(request: PhiRequest): Promise<ProtectResult> {
+      const { firewall } = await open(request);
+      return firewall.protect(request.callId, request.text);
+    },
+
+    async reveal(request: PhiRequest & { readonly vendor: string }): Promise<string> {
+      const { tools, firewall, session } = await open(request);
+      const types = [...request.text.matchAll(TOKEN_PATTERN)].map((m) => m[1] as string);
+      const flow = {
+        tenantId: request.tenantId,
+        storeCallId: session.storeCallId,
+        channel: request.channel,
+        vendor: request.vendor,
+        purpose: 'speech' as const,
+        types,
+      };
+      let role: string;
+      try {
+        role = assertPhiFlow(tools.tenant, request.vendor).role;
+      } catch (error) {
+        if (isEhrgateError(error, 'ERR_PHI_FLOW_REFUSED')) {
+          // Refused before anything was restored: the hash is of the tokenised text.
+          await options.onFlow?.({ ...flow, contentHash: sha256(request.text), refused: error.message });
+        }
+        throw error;
+      }
+      const text = firewall.reveal(request.callId, request.text);
+      if (types.length > 0) await options.onFlow?.({ ...flow, role, contentHash: sha256(text) });
+      return text;
+    },
+  });
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

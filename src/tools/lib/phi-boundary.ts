@@ -1,0 +1,101 @@
+// The PHI firewall at the tool boundary (issue 7 item 1, promise P7). Arguments arrive from the
+// LLM, which saw tokens (`[NAME_481516]`) instead of identifiers: they are revealed here, before
+// the schema check and before any EHR request, and a token this call never issued is an invalid
+// argument naming its field. Answers go back to the LLM: every free-text field is protected, so
+// an identifier that slips into a `say` sentence (the verified caller's name, a phone number read
+// back) reaches the model as a token. Structural fields (codes, ids, ISO instants) pass as they
+// are: a signed handle put through a recognizer could come out as a "member id".
+import type { PhiFirewall } from '../../compliance/phi/index.ts';
+import { TOKEN_PATTERN } from '../../compliance/phi/vault.ts';
+import { isEhrgateError } from '../../errors.ts';
+
+/** Output keys whose values are machine values, never free text for the model to read. */
+const STRUCTURAL_KEYS = new Set([
+  'status',
+  'reason',
+  'ask',
+  'kind',
+  'field',
+  'piece',
+  'offer',
+  'offerId',
+  'appointmentId',
+  'workItemId',
+  'outboxId',
+  'start',
+  'end',
+  'missingScopes',
+  'intent',
+]);
+
+export type RevealedArguments =
+  | { readonly ok: true; readonly value: unknown; readonly types: readonly string[] }
+  | { readonly ok: false; readonly message: string };
+
+/** Replaces this call's tokens in the arguments with the values they stand for. */
+export function revealArguments(firewall: PhiFirewall, callId: string, args: unknown): RevealedArguments {
+  const types: string[] = [];
+  const walk = (value: unknown, path: string): unknown => {
+    if (typeof value === 'string') {
+      const before = types.length;
+      for (const match of value.matchAll(TOKEN_PATTERN)) types.push(match[1] as string);
+      if (types.length === before) return value;
+      try {
+        return firewall.reveal(callId, value);
+      } catch (error) {
+        if (isEhrgateError(error, 'ERR_PHI_TOKEN_UNKNOWN')) throw new UnknownToken(path);
+        throw error;
+      }
+    }
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}.${i}`));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[key] = walk(item, `${path}.${key}`);
+      return out;
+    }
+    return value;
+  };
+  // Vapi and OpenAI send arguments as a JSON string: tokens inside it are revealed the same way.
+  let input = args;
+  if (typeof args === 'string' && args.includes('[')) {
+    try {
+      input = JSON.parse(args);
+    } catch {
+      return { ok: true, value: args, types: [] };
+    }
+  }
+  try {
+    const value = walk(input, 'arguments');
+    return { ok: true, value: types.length === 0 ? args : value, types };
+  } catch (error) {
+    if (error instanceof UnknownToken) {
+      return { ok: false, message: `${error.path}: holds a PHI token this call never issued` };
+    }
+    throw error;
+  }
+}
+
+/** The answer as the LLM may read it: free text protected, structural values untouched. */
+export function protectOutput<T>(firewall: PhiFirewall, callId: string, output: T): T {
+  const walk = (value: unknown, key: string | undefined): unknown => {
+    if (typeof value === 'string') {
+      return key !== undefined && STRUCTURAL_KEYS.has(key) ? value : firewall.protect(callId, value).text;
+    }
+    if (Array.isArray(value)) return value.map((item) => walk(item, key));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(value)) out[k] = walk(item, k);
+      return out;
+    }
+    return value;
+  };
+  return walk(output, undefined) as T;
+}
+
+class UnknownToken extends Error {
+  readonly path: string;
+  constructor(path: string) {
+    super(path);
+    this.path = path;
+  }
+}
