@@ -19,6 +19,25 @@ export async function appendAuditRecord(
   return db.insertInto('audit_log').values(record).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Appends records in one statement (a batch of the appender: one round trip, not one per
+ * record); as appendAuditRecord, ERR_STORE_CONSTRAINT when any `seq` is taken.
+ */
+export async function appendAuditRecords(
+  db: Kysely<Database>,
+  records: readonly NewAuditRecord[],
+): Promise<void> {
+  // SQLite binds at most 32,766 parameters per statement; 10 per record.
+  for (let i = 0; i < records.length; i += INSERT_CHUNK_RECORDS) {
+    await db
+      .insertInto('audit_log')
+      .values(records.slice(i, i + INSERT_CHUNK_RECORDS))
+      .execute();
+  }
+}
+
+const INSERT_CHUNK_RECORDS = 1_000;
+
 /** The head of the chain, or the latest record of one tenant; undefined when there is none. */
 export async function lastAuditRecord(
   db: Kysely<Database>,

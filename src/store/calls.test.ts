@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { storeBackends } from '../../test/store/backends.ts';
 import { isEhrgateError } from '../errors.ts';
-import { appendCallEvent, endCall, getCall, listCallEvents, openCall } from './calls.ts';
+import { appendCallEvent, appendCallEvents, endCall, getCall, listCallEvents, openCall } from './calls.ts';
 import type { Store } from './store.ts';
 
 const T0 = 1_750_000_000_000;
@@ -40,6 +40,36 @@ for (const backend of storeBackends()) {
       const a = await openCall(store.db, { tenantId: 'riverside', channel: 'http' });
       const b = await openCall(store.db, { tenantId: 'riverside', channel: 'http' });
       assert.notEqual(a.call.id, b.call.id);
+    });
+
+    it('appends a batch of interleaved calls’ events, numbered after what each call had', async () => {
+      const a = (await openCall(store.db, { tenantId: 'riverside', channel: 'vapi' })).call;
+      const b = (await openCall(store.db, { tenantId: 'riverside', channel: 'vapi' })).call;
+      await appendCallEvent(store.db, { tenantId: 'riverside', callId: a.id, type: 'first', now: T0 });
+      const event = (callId: string, type: string) => ({ tenantId: 'riverside', callId, type, now: T0 });
+      await appendCallEvents(store.db, [
+        event(a.id, 'a2'),
+        event(b.id, 'b1'),
+        event(a.id, 'a3'),
+        event(b.id, 'b2'),
+      ]);
+      const seqs = async (callId: string) =>
+        (await listCallEvents(store.db, 'riverside', callId)).map((e) => [e.seq, e.type]);
+      assert.deepEqual(await seqs(a.id), [
+        [1, 'first'],
+        [2, 'a2'],
+        [3, 'a3'],
+      ]);
+      assert.deepEqual(await seqs(b.id), [
+        [1, 'b1'],
+        [2, 'b2'],
+      ]);
+      // One unknown call: nothing of the batch is written.
+      await assert.rejects(
+        appendCallEvents(store.db, [event(a.id, 'a4'), event('no-such-call', 'x')]),
+        (error) => isEhrgateError(error, 'ERR_STORE_CONSTRAINT'),
+      );
+      assert.equal((await seqs(a.id)).length, 3);
     });
 
     it('numbers a call’s events 1, 2, 3 in order', async () => {

@@ -1,7 +1,7 @@
 // Calls and their event trail: what the caller said and what ehrgate did, in order, so a call
 // can be reconstructed and anything unfinished traced to its outbox row or work item.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { EhrgateError } from '../errors.ts';
 import { inTransaction } from './lib/in-transaction.ts';
 import type { CallEventRow, CallRow, Database } from './schema.ts';
@@ -121,6 +121,62 @@ export async function appendCallEvent(db: Kysely<Database>, event: NewCallEvent)
       .executeTakeFirstOrThrow();
   });
 }
+
+/**
+ * Appends many events in one transaction: one counter update per call and one insert for all,
+ * numbered as appendCallEvent numbers them (each call's events in the order given). Throws
+ * ERR_STORE_CONSTRAINT, writing nothing, when any call does not exist for its tenant.
+ */
+export async function appendCallEvents(db: Kysely<Database>, events: readonly NewCallEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const perCall = new Map<string, NewCallEvent[]>();
+  for (const event of events) {
+    const key = `${event.tenantId}\u0000${event.callId}`;
+    const list = perCall.get(key);
+    if (list) list.push(event);
+    else perCall.set(key, [event]);
+  }
+  await inTransaction(db, async (tx) => {
+    const rows: Insertable<Database['call_events']>[] = [];
+    for (const list of perCall.values()) {
+      const { tenantId, callId } = list[0] as NewCallEvent;
+      const counter = await tx
+        .updateTable('calls')
+        .set((eb) => ({ event_count: eb('event_count', '+', list.length) }))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', callId)
+        .returning('event_count')
+        .executeTakeFirst();
+      if (!counter) {
+        throw new EhrgateError(
+          'ERR_STORE_CONSTRAINT',
+          'call event refers to a call this tenant does not have',
+        );
+      }
+      const first = Number(counter.event_count) - list.length + 1;
+      list.forEach((event, i) =>
+        rows.push({
+          tenant_id: tenantId,
+          call_id: callId,
+          seq: first + i,
+          type: event.type,
+          at: event.now ?? Date.now(),
+          data_enc: event.dataEnc ?? null,
+          key_id: event.keyId ?? null,
+        }),
+      );
+    }
+    // SQLite binds at most 32,766 parameters per statement; 7 per row.
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) {
+      await tx
+        .insertInto('call_events')
+        .values(rows.slice(i, i + INSERT_CHUNK_ROWS))
+        .execute();
+    }
+  });
+}
+
+const INSERT_CHUNK_ROWS = 1_000;
 
 /** A call's events in order. */
 export async function listCallEvents(

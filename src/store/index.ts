@@ -1,11 +1,12 @@
 export {
   appendAuditRecord,
+  appendAuditRecords,
   DEFAULT_AUDIT_PAGE_SIZE,
   lastAuditRecord,
   readAuditRecords,
 } from './audit-log.ts';
 export type { NewCall, NewCallEvent } from './calls.ts';
-export { appendCallEvent, endCall, getCall, listCallEvents, openCall } from './calls.ts';
+export { appendCallEvent, appendCallEvents, endCall, getCall, listCallEvents, openCall } from './calls.ts';
 export type { IdempotencyReservation } from './idempotency.ts';
 export { getIdempotencyRecord, recordIdempotencyOutcome, reserveIdempotencyKey } from './idempotency.ts';
 export type { StoreOptions } from './open-store.ts';

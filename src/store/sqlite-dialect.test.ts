@@ -63,9 +63,14 @@ describe('NodeSqliteDialect', () => {
     const gate = new Promise<void>((resolve) => {
       letFirstFinish = resolve;
     });
+    let firstWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => {
+      firstWrote = resolve;
+    });
     const first = db.transaction().execute(async (tx) => {
       await tx.insertInto('items').values({ id: 100, name: 'first' }).execute();
       order.push('first wrote');
+      firstWrote();
       await gate;
       order.push('first commits');
     });
@@ -74,7 +79,9 @@ describe('NodeSqliteDialect', () => {
       const seen = await tx.selectFrom('items').select('id').where('id', '=', 100).executeTakeFirst();
       order.push(seen ? 'second sees first' : 'second does not see first');
     });
-    await new Promise((resolve) => setImmediate(resolve));
+    await wrote;
+    // Time enough for the second transaction to run, were it not held back.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     order.push('gate opens');
     letFirstFinish();
     await Promise.all([first, second]);

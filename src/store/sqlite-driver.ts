@@ -1,5 +1,3 @@
-import { DatabaseSync } from 'node:sqlite';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   CompiledQuery,
   createQueryId,
@@ -13,6 +11,7 @@ import {
 import { EhrgateError } from '../errors.ts';
 import { Mutex } from './lib/mutex.ts';
 import { NodeSqliteConnection } from './sqlite-connection.ts';
+import { SqliteThread } from './sqlite-thread.ts';
 
 export type NodeSqliteDialectConfig = {
   /** A file path, or ':memory:'. */
@@ -22,19 +21,17 @@ export type NodeSqliteDialectConfig = {
 };
 
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5_000;
-const WAL_RETRY_INTERVAL_MS = 10;
-// https://sqlite.org/rescode.html#busy
-const SQLITE_BUSY = 5;
 
 /**
- * One node:sqlite connection shared by the whole process. SQLite allows one writer at a time
- * anyway; a mutex hands the connection to one transaction at a time, so a second transaction
- * waits for the first to commit instead of running its statements inside it.
+ * One node:sqlite connection shared by the whole process, in a thread of its own (sqlite-worker.ts)
+ * so that its fsyncs never stall the event loop. SQLite allows one writer at a time anyway; a
+ * mutex hands the connection to one transaction at a time, so a second transaction waits for the
+ * first to commit instead of running its statements inside it.
  */
 export class NodeSqliteDriver implements Driver {
   readonly #config: NodeSqliteDialectConfig;
   readonly #mutex = new Mutex();
-  #db: DatabaseSync | undefined;
+  #thread: SqliteThread | undefined;
   #connection: NodeSqliteConnection | undefined;
   #release: (() => void) | undefined;
 
@@ -52,22 +49,8 @@ export class NodeSqliteDriver implements Driver {
 
   async init(): Promise<void> {
     const busyTimeoutMs = this.#config.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS;
-    const db = new DatabaseSync(this.#config.path, { timeout: busyTimeoutMs });
-    try {
-      // WAL lets readers in other processes run beside the writer; synchronous=FULL fsyncs the
-      // WAL on every commit so a committed outbox or audit row survives a power cut, not only a
-      // crash (https://sqlite.org/pragma.html#pragma_synchronous, DESIGN.md section 7).
-      // The timeout was checked to be an integer in the constructor.
-      db.exec(`PRAGMA busy_timeout=${busyTimeoutMs}`);
-      await switchToWal(db, busyTimeoutMs);
-      db.exec('PRAGMA synchronous=FULL');
-      db.exec('PRAGMA foreign_keys=ON');
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-    this.#db = db;
-    this.#connection = new NodeSqliteConnection(db);
+    this.#thread = await SqliteThread.open({ path: this.#config.path, busyTimeoutMs });
+    this.#connection = new NodeSqliteConnection(this.#thread);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -93,11 +76,9 @@ export class NodeSqliteDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) make SQLite roll back by itself; a second
-    // ROLLBACK would then fail and hide the original error (https://sqlite.org/lang_transaction.html).
-    if (this.#db?.isTransaction) {
-      await connection.executeQuery(CompiledQuery.raw('rollback'));
-    }
+    // Only when a transaction is still open: see sqlite-worker.ts.
+    void connection;
+    await this.#thread?.rollbackIfOpen();
   }
 
   async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
@@ -127,27 +108,10 @@ export class NodeSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    const db = this.#db;
-    this.#db = undefined;
+    const thread = this.#thread;
+    this.#thread = undefined;
     this.#connection = undefined;
-    if (db?.isOpen) db.close();
-  }
-}
-
-// Turning a new file to WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY at once,
-// without calling the busy handler, when another process is opening the same file at that
-// moment (seen when two gateways start together). Retry until the busy timeout instead.
-async function switchToWal(db: DatabaseSync, busyTimeoutMs: number): Promise<void> {
-  const deadline = performance.now() + busyTimeoutMs;
-  for (;;) {
-    try {
-      db.exec('PRAGMA journal_mode=WAL');
-      return;
-    } catch (error) {
-      const busy = (error as { errcode?: unknown }).errcode === SQLITE_BUSY;
-      if (!busy || performance.now() >= deadline) throw error;
-      await delay(WAL_RETRY_INTERVAL_MS);
-    }
+    await thread?.close();
   }
 }
 

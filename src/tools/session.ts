@@ -3,7 +3,7 @@
 // what each tool did; its event log lives in the store (store/calls.ts), whose call row must exist
 // before any write because outbox rows and work items reference it.
 import type { Store } from '../store/index.ts';
-import { appendCallEvent, type NewCallEvent, openCall } from '../store/index.ts';
+import { appendCallEvent, appendCallEvents, type NewCallEvent, openCall } from '../store/index.ts';
 import { sealJson } from '../workflows/lib/sealed-json.ts';
 import type { ChannelName, ToolCallResult } from './contract.ts';
 
@@ -187,9 +187,9 @@ export function createCallSessions(options: CallSessionsOptions): CallSessions {
 /** Most events one transaction commits. */
 export const MAX_EVENT_BATCH = 256;
 
-// Call events are written in batches, one transaction each (group commit): with a durable SQLite
-// store every commit is an fsync on the event loop's thread (DESIGN.md section 7), and two per
-// tool call at 200 concurrent calls would stall every call. Events keep their order: one queue,
+// Call events are written in batches, one transaction each (group commit): with a durable store
+// every commit is an fsync (DESIGN.md section 7), and two per tool call at 200 concurrent calls
+// would queue every call behind the disk. Events keep their order: one queue,
 // written by one writer, and each call's seq comes from its own counter (store/calls.ts).
 function createEventWriter(store: Store, onError: ((error: unknown) => void) | undefined) {
   let queue: { event: NewCallEvent; done: () => void }[] = [];
@@ -197,9 +197,7 @@ function createEventWriter(store: Store, onError: ((error: unknown) => void) | u
 
   async function write(batch: readonly NewCallEvent[]): Promise<void> {
     try {
-      await store.withTransaction(async (tx) => {
-        for (const event of batch) await appendCallEvent(tx, event);
-      });
+      await appendCallEvents(store.db, batch);
     } catch {
       // One bad event (a call that vanished) must not cost the others theirs.
       for (const event of batch) await appendCallEvent(store.db, event).catch((error) => onError?.(error));

@@ -8,7 +8,7 @@
 // (store/audit-log.ts), which aborts the transaction on PostgreSQL, so the whole batch is
 // retried from a fresh head.
 import { EhrgateError, isEhrgateError } from '../../errors.ts';
-import { type AuditRecordRow, appendAuditRecord, lastAuditRecord, type Store } from '../../store/index.ts';
+import { type AuditRecordRow, appendAuditRecords, lastAuditRecord, type Store } from '../../store/index.ts';
 import { type AuditEntry, toUnchainedRecord, type UnchainedAuditRecord } from './audit-entry.ts';
 import { auditRecordHash, GENESIS_HASH } from './canonical-record.ts';
 
@@ -61,10 +61,11 @@ export function createAuditAppender(options: AuditAppenderOptions): AuditAppende
           for (const { record } of batch) {
             seq += 1;
             const linked = { ...record, seq, prev_hash: prevHash };
-            const row = await appendAuditRecord(tx, { ...linked, hash: auditRecordHash(linked) });
+            const row = { ...linked, hash: auditRecordHash(linked) };
             rows.push(row);
             prevHash = row.hash;
           }
+          await appendAuditRecords(tx, rows);
           return rows;
         });
       } catch (error) {
