@@ -3,7 +3,9 @@
 // --data-dir, as `serve` and `queue` open it). The chain is deployment-wide, so verify takes no
 // tenant; export prints the patient references and queries of one call to the operator's
 // terminal only (an authorised audit disclosure, see compliance/audit/export-call.ts).
+
 import { exportCallAuditBundle, verifyAuditChain } from '../compliance/audit/index.ts';
+import { loadDataKeyring, useDataKeyring } from '../compliance/encryption/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { EhrgateError } from '../errors.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -15,6 +17,8 @@ export type AuditExportOptions = AuditOptions & { call: string; format: string; 
 async function withStore<T>(options: AuditOptions, fn: (store: Store) => Promise<T>): Promise<T> {
   const configPath = options.config ?? process.env.EHRGATE_CONFIG;
   const url = configPath ? (await loadConfig({ path: configPath })).store.url : process.env.DATABASE_URL;
+  // Sealed PHI columns open with the gateway's data keys; none are generated here.
+  useDataKeyring((await loadDataKeyring({ dataDir: options.dataDir, generate: false })).keyring);
   const store = await openStore({ url, dataDir: options.dataDir });
   try {
     return await fn(store);

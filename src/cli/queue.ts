@@ -2,6 +2,7 @@
 // the store the gateway uses (the configuration's store, else DATABASE_URL, else the SQLite
 // file under --data-dir, as `serve` opens it). Item details are PHI: `show` prints them to the
 // operator's terminal only, as the HTTP API does to an authenticated staff client.
+import { loadDataKeyring, useDataKeyring } from '../compliance/encryption/index.ts';
 import { DEFAULT_TENANT_ID, loadConfig } from '../config/index.ts';
 import { EhrgateError } from '../errors.ts';
 import { workItemView } from '../server/work-queue-routes.ts';
@@ -42,6 +43,8 @@ async function withStore<T>(
       throw new EhrgateError('ERR_CONFIG_INVALID', `--tenant: no tenant "${tenantId}" in ${configPath}`);
     }
   }
+  // Sealed PHI columns open with the gateway's data keys; none are generated here.
+  useDataKeyring((await loadDataKeyring({ dataDir: options.dataDir, generate: false })).keyring);
   const store = await openStore({ url, dataDir: options.dataDir });
   try {
     return await fn(store, tenantId ?? DEFAULT_TENANT_ID);

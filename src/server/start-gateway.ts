@@ -14,6 +14,8 @@ import {
   ehrRequestAuditEntry,
   holdAnswerFor,
 } from '../compliance/audit/index.ts';
+import { loadDataKeyring, useDataKeyring } from '../compliance/encryption/index.ts';
+import { startRetentionJob } from '../compliance/retention/index.ts';
 import { dataFlowsOf } from '../compliance/subprocessors/index.ts';
 import {
   DEFAULT_TENANT_ID,
@@ -102,6 +104,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     // config.store.url already holds DATABASE_URL when the file names no store.
     const store = await openStore({ url: config.store.url, dataDir: options.dataDir });
     cleanups.push(() => store.close());
+    // PHI columns are sealed with AES-256-GCM from here on (compliance/encryption): keys from
+    // EHRGATE_DATA_KEYS, or a key generated into the data directory for a single host.
+    useDataKeyring((await loadDataKeyring({ env, dataDir: options.dataDir })).keyring);
 
     if (sandbox && config.source.kind === 'default') await ensureSandboxKey(config);
     const metrics = createGatewayMetrics();
@@ -182,6 +187,15 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     });
     worker.start();
     cleanups.push(() => worker.stop());
+    // Per-tenant retention (issue 7 item 5): expired call data and audit records are purged,
+    // and each purge is itself an audit record.
+    const retention = startRetentionJob({
+      store,
+      tenants: config.tenants,
+      onError: (error) =>
+        logger.error({ err: { code: (error as { code?: string }).code } }, 'retention purge failed'),
+    });
+    cleanups.push(() => retention.stop());
     const app = buildGatewayApp({
       logger,
       probes,

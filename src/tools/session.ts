@@ -4,8 +4,11 @@
 // before any write because outbox rows and work items reference it.
 import type { Store } from '../store/index.ts';
 import { appendCallEvent, appendCallEvents, type NewCallEvent, openCall } from '../store/index.ts';
-import { sealJson } from '../workflows/lib/sealed-json.ts';
+import { openJson, sealJson } from '../workflows/lib/sealed-json.ts';
 import type { ChannelName, ToolCallResult } from './contract.ts';
+
+/** The call event that tells any process who this call verified (tools/lib/verified-patient.ts). */
+export const SESSION_VERIFIED_EVENT = 'session.verified';
 
 /** Who find_patient (or register_patient) verified in this call: a handle, not a record. */
 export type VerifiedPatient = {
@@ -103,8 +106,9 @@ export function createCallSessions(options: CallSessionsOptions): CallSessions {
       .execute();
     if (owners.some((row) => row.tenant_id !== request.tenantId)) return 'other-tenant';
     const startedAt = now();
+    const earlier = owners[0];
     const row =
-      owners[0] ??
+      earlier ??
       (
         await openCall(store.db, {
           tenantId: request.tenantId,
@@ -119,7 +123,7 @@ export function createCallSessions(options: CallSessionsOptions): CallSessions {
       storeCallId: row.id,
       channel: request.channel,
       startedAt: row.started_at,
-      patient: undefined,
+      patient: earlier === undefined ? undefined : await verifiedEarlier(store, request.tenantId, row.id),
       offersMade: [],
       activity: [],
       results: new Map(),
@@ -182,6 +186,26 @@ export function createCallSessions(options: CallSessionsOptions): CallSessions {
       return sessions.size;
     },
   };
+}
+
+/** Who a tool of this call, run by another process or an earlier life of this one, verified. */
+async function verifiedEarlier(
+  store: Store,
+  tenantId: string,
+  storeCallId: string,
+): Promise<VerifiedPatient | undefined> {
+  const event = await store.db
+    .selectFrom('call_events')
+    .select(['data_enc', 'key_id', 'at'])
+    .where('tenant_id', '=', tenantId)
+    .where('call_id', '=', storeCallId)
+    .where('type', '=', SESSION_VERIFIED_EVENT)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (event?.data_enc == null) return undefined;
+  const { patientId } = openJson<{ patientId: string }>(event.data_enc, event.key_id);
+  return { patientId, verifiedAt: Number(event.at) };
 }
 
 /** Most events one transaction commits. */

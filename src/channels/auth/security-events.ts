@@ -8,6 +8,7 @@
 import { type AuditAppender, createAuditAppender } from '../../compliance/audit/audit-appender.ts';
 import { appendCallEvent, type Store } from '../../store/index.ts';
 import type { ChannelName } from '../../tools/contract.ts';
+import { sealJson } from '../../workflows/lib/sealed-json.ts';
 
 export const SECURITY_EVENT_KINDS = [
   'missing_credential',
@@ -80,11 +81,13 @@ export function createSecurityEventRecorder(options: SecurityEventRecorderOption
           detail,
         });
         if (event.tenantId !== undefined && event.callId !== undefined) {
+          const sealed = sealJson(detail);
           await appendCallEvent(options.store.db, {
             tenantId: event.tenantId,
             callId: event.callId,
             type: `security.${event.kind}`,
-            dataEnc: JSON.stringify(detail),
+            dataEnc: sealed.enc,
+            keyId: sealed.keyId,
             now: at,
           });
         }

@@ -32,6 +32,21 @@ describe('openApiDocument', () => {
     });
   });
 
+  it('describes the PHI firewall routes only when they are served', () => {
+    const without = openApiDocument({ tools: [recursive], version: '1.2.3' });
+    assert.deepEqual(Object.keys(without.paths as object), ['/v1/calls/{callId}/tools/note_tree']);
+    const doc = openApiDocument({ tools: [recursive], version: '1.2.3', phi: true });
+    const paths = doc.paths as Record<
+      string,
+      { post: { operationId: string; responses: Record<string, unknown> } }
+    >;
+    assert.equal(paths['/v1/calls/{callId}/phi/protect']?.post.operationId, 'phi_protect');
+    const reveal = paths['/v1/calls/{callId}/phi/reveal']?.post;
+    assert.equal(reveal?.operationId, 'phi_reveal');
+    assert.deepEqual(reveal?.responses['403'], { $ref: '#/components/responses/Error403' });
+    assert.ok((doc.components as { responses: Record<string, unknown> }).responses.Error403);
+  });
+
   it('summarises each operation with the first sentence of the tool description', () => {
     const doc = openApiDocument({ tools: [recursive], version: '1.2.3' });
     const operation = (doc.paths as Record<string, { post: { summary: string } }>)[

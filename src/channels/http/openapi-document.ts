@@ -17,6 +17,8 @@ export type OpenApiDocumentOptions = {
   readonly tools: readonly ToolDescriptor[];
   readonly version: string;
   readonly title?: string;
+  /** Whether the PHI firewall routes are served (register-http-channel.ts `phi`). */
+  readonly phi?: boolean;
 };
 
 type Json = Record<string, unknown>;
@@ -141,7 +143,7 @@ export function openApiDocument(options: OpenApiDocumentOptions): Json {
     };
   }
 
-  Object.assign(paths, phiPaths());
+  if (options.phi) Object.assign(paths, phiPaths());
 
   return {
     openapi: OPENAPI_VERSION,

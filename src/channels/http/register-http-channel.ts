@@ -161,6 +161,7 @@ export async function registerHttpChannel(app: FastifyInstance, options: HttpCha
       openApiDocument({
         tools: options.router.list(requestTenant(request)),
         version: options.version ?? EHRGATE_VERSION,
+        phi: options.phi !== undefined,
       }),
     );
   });

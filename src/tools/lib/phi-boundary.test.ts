@@ -74,4 +74,14 @@ describe('PHI at the tool boundary', () => {
     assert.equal(output.offers[0]?.start, '2030-03-04T09:00:00Z');
     assert.equal(output.offers[0]?.say, 'Monday with Dr. Rivera');
   });
+
+  it('keeps ids the gateway minted intact inside free text', () => {
+    const { firewall } = setUp();
+    const id = '424283db-9f1e-4c7a-8d2b-0e5f3a6c1ae5';
+    const output = protectOutput(firewall, 'call-a', {
+      summary: { text: `Insurance is pending in work item ${id}.`, workItems: [id] },
+    });
+    assert.equal(output.summary.text, `Insurance is pending in work item ${id}.`);
+    assert.deepEqual(output.summary.workItems, [id]);
+  });
 });

@@ -25,6 +25,7 @@ const STRUCTURAL_KEYS = new Set([
   'start',
   'end',
   'missingScopes',
+  'workItems',
   'intent',
 ]);
 
@@ -75,11 +76,27 @@ export function revealArguments(firewall: PhiFirewall, callId: string, args: unk
   }
 }
 
+// Ids the gateway itself mints (work items, outbox rows) inside a sentence: a run of their hex
+// digits reads like a member id to a recognizer, so they are kept out of its sight.
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+function protectText(firewall: PhiFirewall, callId: string, text: string): string {
+  let out = '';
+  let cursor = 0;
+  for (const match of text.matchAll(UUID)) {
+    out += firewall.protect(callId, text.slice(cursor, match.index)).text + match[0];
+    cursor = match.index + match[0].length;
+  }
+  return cursor === 0
+    ? firewall.protect(callId, text).text
+    : out + firewall.protect(callId, text.slice(cursor)).text;
+}
+
 /** The answer as the LLM may read it: free text protected, structural values untouched. */
 export function protectOutput<T>(firewall: PhiFirewall, callId: string, output: T): T {
   const walk = (value: unknown, key: string | undefined): unknown => {
     if (typeof value === 'string') {
-      return key !== undefined && STRUCTURAL_KEYS.has(key) ? value : firewall.protect(callId, value).text;
+      return key !== undefined && STRUCTURAL_KEYS.has(key) ? value : protectText(firewall, callId, value);
     }
     if (Array.isArray(value)) return value.map((item) => walk(item, key));
     if (value !== null && typeof value === 'object') {

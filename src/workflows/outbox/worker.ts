@@ -21,7 +21,7 @@
 // the lease, so a live worker never has its row taken from under it.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { EhrgateError } from '../../errors.ts';
+import { EhrgateError, isEhrgateError } from '../../errors.ts';
 import {
   claimDueOutbox,
   DEFAULT_OUTBOX_LEASE_MS,
@@ -54,6 +54,8 @@ export const DEFAULT_OUTBOX_JOB_TIMEOUT_MS = 30_000;
 export const WRITTEN_BY_GATEWAY = 'written_by_gateway';
 /** last_error of a row closed because staff took its work item over. */
 export const HANDED_TO_STAFF = 'handed_to_staff';
+/** How long a row sealed under a data key this process lacks waits before it is tried again. */
+export const MISSING_KEY_RETRY_MS = 60_000;
 
 export type OutboxWorkerOptions = {
   readonly store: Store;
@@ -233,6 +235,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       payload = openJson<unknown>(row.payload_enc, row.key_id);
     } catch (error) {
+      // A key this process lacks (a gateway started without an old data key) is a deployment
+      // fault, not a bad row: the row waits for a process that holds the key.
+      if (isEhrgateError(error, 'ERR_DATA_KEY_UNKNOWN')) {
+        await markOutboxFailed(store.db, {
+          id: row.id,
+          workerId,
+          error: 'data key unknown to this process',
+          retryAt: now() + MISSING_KEY_RETRY_MS,
+          now: now(),
+        });
+        return { ...base, result: 'retry', retryAt: now() + MISSING_KEY_RETRY_MS };
+      }
       const draft = genericDraft(row, { unreadable: true }, 'the captured data could not be read', queue);
       return handOver(row, draft, 'error', errorLabel(error));
     }
