@@ -29,7 +29,7 @@ for (const backend of storeBackends()) {
       const rows = await store.db.selectFrom('schema_migrations').select('name').execute();
       assert.deepEqual(
         rows.map((row) => row.name),
-        ['001-initial'],
+        ['001-initial', '002-retention-indexes'],
       );
       const tables = (await store.db.introspection.getTables()).map((table) => table.name);
       for (const table of ['calls', 'call_events', 'outbox', 'work_items', 'idempotency', 'audit_log']) {
@@ -49,7 +49,7 @@ for (const backend of storeBackends()) {
         .executeTakeFirst();
       assert.equal(call?.id, 'reopen-call');
       const rows = await again.db.selectFrom('schema_migrations').select('name').execute();
-      assert.equal(rows.length, 1);
+      assert.equal(rows.length, 2);
       await again.close();
     });
 
@@ -133,10 +133,10 @@ describe('openStore, concurrent first opens', () => {
           assert.equal(child.code, 0, child.stderr);
           return (JSON.parse(child.stdout) as { applied: string[] }).applied;
         });
-        assert.deepEqual(applied.flat(), ['001-initial']);
+        assert.deepEqual(applied.flat(), ['001-initial', '002-retention-indexes']);
         const store = await backend.open();
         const rows = await store.db.selectFrom('schema_migrations').select('name').execute();
-        assert.equal(rows.length, 1);
+        assert.equal(rows.length, 2);
       } finally {
         await backend.cleanup();
       }
