@@ -18,6 +18,7 @@ import { createFhirClient, type FhirClient, type FhirRequestEvent } from '../fhi
 import type { Store } from '../store/index.ts';
 import { type CallPhi, createCallPhi, type PhiFlowRecord } from '../tools/call-phi.ts';
 import type { ToolCallRequest } from '../tools/contract.ts';
+import { createSharedVault } from '../tools/lib/shared-vault.ts';
 import {
   createToolRouter,
   type GatewayToolRouter,
@@ -132,11 +133,15 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
     };
     tenants.set(tenant.id, tools);
   }
+  // Tokens must reveal on whichever process gets the call's next request (several gateways on
+  // one PostgreSQL, or on one SQLite file): every token handed out is kept, sealed, in the store.
+  const sharedVault = createSharedVault({ store: options.store, now: options.now ?? Date.now });
   const inner = createToolRouter({
     ...options.router,
     ...clock,
     store: options.store,
     tenants,
+    sharedVault,
     ...(options.audit ? { onAnswer: auditAnswer(options.audit) } : {}),
     onError:
       options.router?.onError ??
@@ -159,6 +164,7 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
   const phi = createCallPhi({
     tenants,
     sessions: inner.sessions,
+    sharedVault,
     ...(options.audit ? { onFlow: auditFlow(options.audit) } : {}),
   });
   return {

@@ -21,6 +21,8 @@ export {
   markOutboxFailed,
 } from './outbox.ts';
 export { abandonOutboxEntry, listOpenOutboxOfCall } from './outbox-call.ts';
+export type { VaultEntry } from './phi-vault.ts';
+export { deleteVaultEntries, loadVaultEntries, saveVaultEntries } from './phi-vault.ts';
 export type {
   AuditRecordRow,
   CallEventRow,

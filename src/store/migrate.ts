@@ -2,13 +2,18 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import { EhrgateError, isEhrgateError } from '../errors.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as retentionIndexes from './migrations/002-retention-indexes.ts';
+import * as phiVault from './migrations/003-phi-vault.ts';
 import type { Database } from './schema.ts';
 
 // In order. A new migration is a new file and a new line here; a shipped one is never edited.
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001-initial': initial,
   '002-retention-indexes': retentionIndexes,
+  '003-phi-vault': phiVault,
 });
+
+/** Every migration's name, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
 export const MIGRATION_TABLE = 'schema_migrations';
 export const MIGRATION_LOCK_TABLE = 'schema_migrations_lock';

@@ -13,6 +13,7 @@ import {
 import { runChild } from '../../test/store/run-child.ts';
 import { isEhrgateError } from '../errors.ts';
 import { openCall } from './calls.ts';
+import { MIGRATION_NAMES } from './migrate.ts';
 import { openStore } from './open-store.ts';
 import type { Store } from './store.ts';
 
@@ -29,7 +30,7 @@ for (const backend of storeBackends()) {
       const rows = await store.db.selectFrom('schema_migrations').select('name').execute();
       assert.deepEqual(
         rows.map((row) => row.name),
-        ['001-initial', '002-retention-indexes'],
+        MIGRATION_NAMES,
       );
       const tables = (await store.db.introspection.getTables()).map((table) => table.name);
       for (const table of ['calls', 'call_events', 'outbox', 'work_items', 'idempotency', 'audit_log']) {
@@ -49,7 +50,7 @@ for (const backend of storeBackends()) {
         .executeTakeFirst();
       assert.equal(call?.id, 'reopen-call');
       const rows = await again.db.selectFrom('schema_migrations').select('name').execute();
-      assert.equal(rows.length, 2);
+      assert.equal(rows.length, MIGRATION_NAMES.length);
       await again.close();
     });
 
@@ -133,10 +134,10 @@ describe('openStore, concurrent first opens', () => {
           assert.equal(child.code, 0, child.stderr);
           return (JSON.parse(child.stdout) as { applied: string[] }).applied;
         });
-        assert.deepEqual(applied.flat(), ['001-initial', '002-retention-indexes']);
+        assert.deepEqual(applied.flat(), MIGRATION_NAMES);
         const store = await backend.open();
         const rows = await store.db.selectFrom('schema_migrations').select('name').execute();
-        assert.equal(rows.length, 2);
+        assert.equal(rows.length, MIGRATION_NAMES.length);
       } finally {
         await backend.cleanup();
       }

@@ -140,6 +140,17 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** Tokens of the PHI firewall for calls that span processes (migrations/003-phi-vault.ts). */
+export interface PhiVaultTable {
+  tenant_id: string;
+  /** The platform's call id. */
+  call_ref: string;
+  token: string;
+  value_enc: string;
+  key_id: string | null;
+  created_at: EpochMs;
+}
+
 /** Kysely's migration table, renamed (see migrate.ts). */
 export interface SchemaMigrationsTable {
   name: string;
@@ -154,6 +165,7 @@ export interface Database {
   work_items: WorkItemsTable;
   idempotency: IdempotencyTable;
   audit_log: AuditLogTable;
+  phi_vault: PhiVaultTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -5,11 +5,13 @@
 // the vendor that will receive the clear text: PHI goes only to a subprocessor with a BAA (P7),
 // and the flow, or its refusal, is audited with the identifier types and a content hash (P8).
 import { createHash } from 'node:crypto';
-import type { ProtectResult } from '../compliance/phi/index.ts';
+import type { PhiFirewall, ProtectResult } from '../compliance/phi/index.ts';
 import { TOKEN_PATTERN } from '../compliance/phi/vault.ts';
 import { assertPhiFlow } from '../compliance/subprocessors/index.ts';
 import { EhrgateError, isEhrgateError } from '../errors.ts';
 import type { ChannelName } from './contract.ts';
+import { revealText } from './lib/phi-boundary.ts';
+import type { SharedVault } from './lib/shared-vault.ts';
 import type { CallSessions } from './session.ts';
 import type { TenantTools } from './tool.ts';
 
@@ -35,6 +37,8 @@ export type CallPhiOptions = {
   readonly sessions: CallSessions;
   /** Awaited before the answer: the flow's audit record is durable first. */
   readonly onFlow?: (record: PhiFlowRecord) => Promise<unknown>;
+  /** Tokens shared with the deployment's other processes (lib/shared-vault.ts). */
+  readonly sharedVault?: SharedVault;
 };
 
 export type CallPhi = {
@@ -67,10 +71,23 @@ export function createCallPhi(options: CallPhiOptions): CallPhi {
     return { tools, firewall: tools.phi, session };
   }
 
+  // Only when this process's vault lacks a token: another process issued it in this call.
+  async function sharedTokens(firewall: PhiFirewall, request: PhiRequest) {
+    if (options.sharedVault === undefined) return undefined;
+    if (revealText(firewall, request.callId, request.text) !== undefined) return undefined;
+    return options.sharedVault.load(request.tenantId, request.callId);
+  }
+
   return Object.freeze({
     async protect(request: PhiRequest): Promise<ProtectResult> {
       const { firewall } = await open(request);
-      return firewall.protect(request.callId, request.text);
+      const result = firewall.protect(request.callId, request.text);
+      await options.sharedVault?.save(
+        request.tenantId,
+        request.callId,
+        result.spans.map((span) => ({ token: span.token, value: request.text.slice(span.start, span.end) })),
+      );
+      return result;
     },
 
     async reveal(request: PhiRequest & { readonly vendor: string }): Promise<string> {
@@ -94,7 +111,11 @@ export function createCallPhi(options: CallPhiOptions): CallPhi {
         }
         throw error;
       }
-      const text = firewall.reveal(request.callId, request.text);
+      const shared = await sharedTokens(firewall, request);
+      const text = revealText(firewall, request.callId, request.text, shared);
+      if (text === undefined) {
+        throw new EhrgateError('ERR_PHI_TOKEN_UNKNOWN', 'a PHI token that this call never issued');
+      }
       if (types.length > 0) await options.onFlow?.({ ...flow, role, contentHash: sha256(text) });
       return text;
     },

@@ -20,6 +20,7 @@ import { DEFAULT_CRISIS_SAY, DEFAULT_EMERGENCY_SAY, detectEmergency } from './em
 import { describeTool } from './lib/describe-tool.ts';
 import { canonicalJson, parseArguments } from './lib/parse-arguments.ts';
 import { protectOutput, revealArguments } from './lib/phi-boundary.ts';
+import type { IssuedToken, SharedVault } from './lib/shared-vault.ts';
 import { type CallSession, type CallSessions, createCallSessions, type ResultEntry } from './session.ts';
 import type { CatalogTool, TenantTools, ToolOutput } from './tool.ts';
 
@@ -60,6 +61,8 @@ export type ToolRouterOptions = {
    * promise: a tool call is not answered before its audit record is durable.
    */
   readonly onAnswer?: (event: ToolCallRecord) => Promise<unknown>;
+  /** PHI tokens shared with the other gateway processes (PostgreSQL deployments). */
+  readonly sharedVault?: SharedVault;
 };
 
 /** What the audit learns of one answered tool call: names and codes, never argument values. */
@@ -133,10 +136,12 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
     let result = await answer(tenant, request, trace);
     // Everything the model reads of the answer goes through the firewall (P7).
     if (tenant.phi && result.ok && typeof request.callId === 'string') {
-      const output = protectOutput(tenant.phi, request.callId, result.output);
+      const issued: IssuedToken[] = [];
+      const output = protectOutput(tenant.phi, request.callId, result.output, issued);
       result = { ok: true, output, say: String(output.say) };
       // end_call destroyed the vault before its answer was protected: destroy what that made.
       if (trace.session?.closed) tenant.phi.endCall(request.callId);
+      else await options.sharedVault?.save(request.tenantId, request.callId, issued);
     }
     if (options.onAnswer) {
       await options.onAnswer({
@@ -181,7 +186,12 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
     }
     let args = request.args;
     if (tenant.phi) {
-      const revealed = revealArguments(tenant.phi, request.callId, args);
+      let revealed = revealArguments(tenant.phi, request.callId, args);
+      if (!revealed.ok && options.sharedVault) {
+        // Tokens another process of this deployment issued in this call.
+        const shared = await options.sharedVault.load(request.tenantId, request.callId);
+        revealed = revealArguments(tenant.phi, request.callId, args, shared);
+      }
       if (!revealed.ok) return protocolError('invalid_arguments', revealed.message);
       args = revealed.value;
       trace.revealed = revealed.types;
@@ -260,11 +270,14 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
       how,
     );
     // The call's vault dies with the call: its tokens reveal nothing afterwards.
-    const ended = closing.finally(() => tenant.phi?.endCall(session.callId));
+    const ended = closing.finally(async () => {
+      tenant.phi?.endCall(session.callId);
+      await options.sharedVault?.forget(session.tenantId, session.callId);
+    });
     const tracked = ended.catch((error: unknown) => onError(error, { tenantId: session.tenantId }));
     running.add(tracked);
     tracked.finally(() => running.delete(tracked));
-    return closing;
+    return ended;
   }
 
   async function closeIdleCalls(): Promise<number> {

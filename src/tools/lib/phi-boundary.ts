@@ -8,6 +8,7 @@
 import type { PhiFirewall } from '../../compliance/phi/index.ts';
 import { TOKEN_PATTERN } from '../../compliance/phi/vault.ts';
 import { isEhrgateError } from '../../errors.ts';
+import type { IssuedToken } from './shared-vault.ts';
 
 /** Output keys whose values are machine values, never free text for the model to read. */
 const STRUCTURAL_KEYS = new Set([
@@ -33,20 +34,25 @@ export type RevealedArguments =
   | { readonly ok: true; readonly value: unknown; readonly types: readonly string[] }
   | { readonly ok: false; readonly message: string };
 
-/** Replaces this call's tokens in the arguments with the values they stand for. */
-export function revealArguments(firewall: PhiFirewall, callId: string, args: unknown): RevealedArguments {
+/**
+ * Replaces this call's tokens in the arguments with the values they stand for: the firewall's
+ * own, else `shared` (tokens other processes issued in this call: shared-vault.ts).
+ */
+export function revealArguments(
+  firewall: PhiFirewall,
+  callId: string,
+  args: unknown,
+  shared?: ReadonlyMap<string, string>,
+): RevealedArguments {
   const types: string[] = [];
   const walk = (value: unknown, path: string): unknown => {
     if (typeof value === 'string') {
       const before = types.length;
       for (const match of value.matchAll(TOKEN_PATTERN)) types.push(match[1] as string);
       if (types.length === before) return value;
-      try {
-        return firewall.reveal(callId, value);
-      } catch (error) {
-        if (isEhrgateError(error, 'ERR_PHI_TOKEN_UNKNOWN')) throw new UnknownToken(path);
-        throw error;
-      }
+      const text = revealText(firewall, callId, value, shared);
+      if (text === undefined) throw new UnknownToken(path);
+      return text;
     }
     if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}.${i}`));
     if (value !== null && typeof value === 'object') {
@@ -80,23 +86,65 @@ export function revealArguments(firewall: PhiFirewall, callId: string, args: unk
 // digits reads like a member id to a recognizer, so they are kept out of its sight.
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
-function protectText(firewall: PhiFirewall, callId: string, text: string): string {
+export function protectText(
+  firewall: PhiFirewall,
+  callId: string,
+  text: string,
+  issued?: IssuedToken[],
+): string {
+  const piece = (part: string) => {
+    const result = firewall.protect(callId, part);
+    for (const span of result.spans)
+      issued?.push({ token: span.token, value: part.slice(span.start, span.end) });
+    return result.text;
+  };
   let out = '';
   let cursor = 0;
   for (const match of text.matchAll(UUID)) {
-    out += firewall.protect(callId, text.slice(cursor, match.index)).text + match[0];
+    out += piece(text.slice(cursor, match.index)) + match[0];
     cursor = match.index + match[0].length;
   }
-  return cursor === 0
-    ? firewall.protect(callId, text).text
-    : out + firewall.protect(callId, text.slice(cursor)).text;
+  return out + piece(text.slice(cursor));
 }
 
-/** The answer as the LLM may read it: free text protected, structural values untouched. */
-export function protectOutput<T>(firewall: PhiFirewall, callId: string, output: T): T {
+/** The text with this call's tokens restored; undefined when one is unknown to both vaults. */
+export function revealText(
+  firewall: PhiFirewall,
+  callId: string,
+  text: string,
+  shared?: ReadonlyMap<string, string>,
+): string | undefined {
+  try {
+    return firewall.reveal(callId, text);
+  } catch (error) {
+    if (!isEhrgateError(error, 'ERR_PHI_TOKEN_UNKNOWN')) throw error;
+    if (shared === undefined) return undefined;
+  }
+  const local = firewall.reveal(callId, text, { unknownTokens: 'keep' });
+  let unknown = false;
+  const revealed = local.replace(TOKEN_PATTERN, (token) => {
+    const value = shared.get(token);
+    if (value === undefined) unknown = true;
+    return value ?? token;
+  });
+  return unknown ? undefined : revealed;
+}
+
+/**
+ * The answer as the LLM may read it: free text protected, structural values untouched. Every
+ * token handed out is pushed onto `issued` (for the shared vault).
+ */
+export function protectOutput<T>(
+  firewall: PhiFirewall,
+  callId: string,
+  output: T,
+  issued?: IssuedToken[],
+): T {
   const walk = (value: unknown, key: string | undefined): unknown => {
     if (typeof value === 'string') {
-      return key !== undefined && STRUCTURAL_KEYS.has(key) ? value : protectText(firewall, callId, value);
+      return key !== undefined && STRUCTURAL_KEYS.has(key)
+        ? value
+        : protectText(firewall, callId, value, issued);
     }
     if (Array.isArray(value)) return value.map((item) => walk(item, key));
     if (value !== null && typeof value === 'object') {

@@ -48,6 +48,35 @@ describe('a call whose tool calls land on two gateways', () => {
     assert.equal(fixture.bookedFor(caller.id) - before, 1);
   });
 
+  it('reveals on the second gateway the tokens the first one issued, and forgets them at call end', async () => {
+    const caller = fixture.caller(6);
+    const said = await fetch(`${first.url}/v1/calls/two-gw-3/phi/protect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEYS.http}` },
+      body: JSON.stringify({ text: `This is ${caller.name}, born ${caller.birthDate}.` }),
+    });
+    const { spans } = (await said.json()) as { spans: { type: string; token: string }[] };
+    const token = (type: string) => spans.find((s) => s.type === type)?.token;
+    assert.ok(token('NAME') && token('DOB'), JSON.stringify(spans));
+    const vaultRows = async () =>
+      second.store.db.selectFrom('phi_vault').selectAll().where('call_ref', '=', 'two-gw-3').execute();
+    const rows = await vaultRows();
+    assert.equal(rows.length, 2);
+    for (const row of rows) {
+      assert.ok(!row.value_enc.includes(caller.name.split(' ')[1] as string), 'the value is sealed');
+      assert.notEqual(row.key_id, null);
+    }
+
+    const verified = await tool(second, 'two-gw-3', 'find_patient', {
+      name: token('NAME'),
+      birthDate: token('DOB'),
+    });
+    assert.equal(verified.status, 'verified', JSON.stringify(verified));
+    const ended = await tool(second, 'two-gw-3', 'end_call', { reason: 'completed' });
+    assert.equal(ended.status, 'ended');
+    assert.equal((await vaultRows()).length, 0);
+  });
+
   it('still refuses a patient-bound tool on a call nobody verified', async () => {
     await tool(first, 'two-gw-2', 'find_slots', { visitType: 'follow-up' });
     const refused = await tool(second, 'two-gw-2', 'record_intake', { chiefComplaint: 'cough' });
