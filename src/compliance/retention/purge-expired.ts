@@ -17,6 +17,7 @@ export const PURGE_TABLES = [
   'outbox',
   'work_items',
   'idempotency',
+  'phi_vault',
   'audit_log',
 ] as const;
 export type PurgeTable = (typeof PURGE_TABLES)[number];

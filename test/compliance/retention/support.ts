@@ -199,8 +199,24 @@ export async function seedTwoTenants(store: Store): Promise<void> {
 }
 
 export const EXPECTED_DELETED = {
-  riverside: { calls: 2, call_events: 4, outbox: 2, work_items: 2, idempotency: 1, audit_log: 3 },
-  lakeside: { calls: 1, call_events: 2, outbox: 0, work_items: 0, idempotency: 0, audit_log: 0 },
+  riverside: {
+    calls: 2,
+    call_events: 4,
+    outbox: 2,
+    work_items: 2,
+    idempotency: 1,
+    phi_vault: 0,
+    audit_log: 3,
+  },
+  lakeside: {
+    calls: 1,
+    call_events: 2,
+    outbox: 0,
+    work_items: 0,
+    idempotency: 0,
+    phi_vault: 0,
+    audit_log: 0,
+  },
 } as const;
 
 export async function tableCounts(store: Store): Promise<Record<string, number>> {

@@ -13,6 +13,7 @@ export type CallDataCounts = {
   readonly idempotency: number;
   readonly call_events: number;
   readonly calls: number;
+  readonly phi_vault: number;
 };
 
 export async function purgeCallData(
@@ -90,11 +91,19 @@ export async function purgeCallData(
     .where('id', 'in', expiredCalls)
     .executeTakeFirst();
 
+  // PHI tokens live for their call; a row this old is from a call no process ended (a crash).
+  const vault = await tx
+    .deleteFrom('phi_vault')
+    .where('tenant_id', '=', tenantId)
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+
   return {
     work_items: Number(workItems.numDeletedRows),
     outbox: Number(outbox.numDeletedRows),
     idempotency: Number(idempotency.numDeletedRows),
     call_events: Number(callEvents.numDeletedRows),
     calls: Number(calls.numDeletedRows),
+    phi_vault: Number(vault.numDeletedRows),
   };
 }
