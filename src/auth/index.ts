@@ -81,6 +81,7 @@ export {
   type ScopeStyle,
   type ScopeStyleMismatch,
   scopeCoverage,
+  scopeMatrixFor,
   scopeStyleOf,
   V1_PERMISSIONS,
   WORKFLOWS,

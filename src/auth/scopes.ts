@@ -234,6 +234,19 @@ export const SCOPE_MATRIX: ScopeMatrix = {
   routing: {},
 };
 
+// The plain-R4 adapter claims a Slot with an update before booking (ehr/fhir-r4/slot-claim.ts:
+// PUT Slot with If-Match), so scheduling there needs Slot update too; Epic books through $book
+// and Cerner marks the slot busy itself.
+const FHIR_R4_MATRIX: ScopeMatrix = {
+  ...SCOPE_MATRIX,
+  scheduling: { ...SCOPE_MATRIX.scheduling, Slot: ['r', 'u', 's'] },
+};
+
+/** The matrix of what the vendor's adapter does: SCOPE_MATRIX plus each adapter's own needs. */
+export function scopeMatrixFor(vendor: 'epic' | 'cerner' | 'fhir-r4'): ScopeMatrix {
+  return vendor === 'fhir-r4' ? FHIR_R4_MATRIX : SCOPE_MATRIX;
+}
+
 export interface MatrixOptions {
   matrix?: ScopeMatrix;
   /** Backend services use `system`. */

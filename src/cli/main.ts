@@ -149,6 +149,18 @@ auditOptions(audit.command('export'))
   });
 
 program
+  .command('purge')
+  .description("delete call data and audit records past each tenant's retention; prints counts per table")
+  .option('-c, --config <file>', 'configuration file (its store and tenants; default: $EHRGATE_CONFIG)')
+  .option('--data-dir <dir>', 'where the embedded SQLite store lives (default: ./data)')
+  .option('--dry-run', 'count what would be deleted; delete nothing')
+  .option('--json', 'print JSON')
+  .action(async (options) => {
+    const { purgeCommand } = await import('./purge.ts');
+    await purgeCommand(options);
+  });
+
+program
   .command('mcp')
   .description('serve the tools over MCP on stdin/stdout, for an MCP client that spawns ehrgate')
   .option(
@@ -162,6 +174,28 @@ program
   .action(async (options) => {
     const { mcpCommand } = await import('./mcp.ts');
     await mcpCommand(options);
+  });
+
+program
+  .command('doctor')
+  .description("check a tenant's live EHR before go-live; exit 0 ready, 1 warnings only, 2 blockers")
+  .option('-c, --config <file>', 'configuration file (default: $EHRGATE_CONFIG, else the sandbox tenant)')
+  .option('-t, --tenant <id>', 'only this tenant (default: every tenant)')
+  .option(
+    '--write-test',
+    'book and cancel, write and remove each target (tenants with production: false only)',
+  )
+  .option('--test-patient <id>', 'the EHR id of a test patient, for --write-test')
+  .addOption(
+    new Option('--format <format>', 'report format')
+      .choices(['text', 'markdown', 'json', 'html'])
+      .default('text'),
+  )
+  .option('-o, --out <file>', 'write the report to this file instead of stdout')
+  .option('--timeout <ms>', 'per EHR request (default 10000)', Number)
+  .action(async (options) => {
+    const { doctorCommand } = await import('./doctor.ts');
+    await doctorCommand(options);
   });
 
 program

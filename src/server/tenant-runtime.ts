@@ -3,6 +3,7 @@ import {
   createTenantAuth,
   requiredScopes,
   type ScopeStyle,
+  scopeMatrixFor,
   type TokenManager,
   type WorkflowReadiness,
   workflowReadiness,
@@ -31,7 +32,9 @@ const SCOPE_STYLE: Record<Vendor, ScopeStyle> = { epic: 'v1', cerner: 'v2', 'fhi
 
 export function scopesFor(tenant: TenantConfig): string[] {
   if (tenant.ehr.scopes && tenant.ehr.scopes.length > 0) return [...tenant.ehr.scopes];
-  return requiredScopes([...tenant.workflows], SCOPE_STYLE[tenant.ehr.vendor]);
+  return requiredScopes([...tenant.workflows], SCOPE_STYLE[tenant.ehr.vendor], {
+    matrix: scopeMatrixFor(tenant.ehr.vendor),
+  });
 }
 
 export type TenantRuntimeOptions = {
@@ -86,7 +89,9 @@ export function buildTenantRuntime(tenant: TenantConfig, options: TenantRuntimeO
         notes: [],
       }));
     await tokenManager.getAccessToken({ forceRefresh: false });
-    return workflowReadiness(tokenManager.state().grantedScopes ?? [], [...tenant.workflows]);
+    return workflowReadiness(tokenManager.state().grantedScopes ?? [], [...tenant.workflows], {
+      matrix: scopeMatrixFor(tenant.ehr.vendor),
+    });
   };
 
   const probes: ReadinessProbe[] = [

@@ -4,7 +4,7 @@
 // a tool of an unauthorized workflow answers `failed` not_authorized naming them (P5).
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { workflowReadiness } from '../auth/index.ts';
+import { scopeMatrixFor, workflowReadiness } from '../auth/index.ts';
 import { runInAuditCall } from '../compliance/audit/call-context.ts';
 import type { AuditAppender } from '../compliance/audit/index.ts';
 import { createPhiFirewall } from '../compliance/phi/index.ts';
@@ -261,7 +261,10 @@ function auditFlow(audit: AuditAppender): (record: PhiFlowRecord) => Promise<unk
 function missingScopesOf(runtime: TenantRuntime, workflow: Workflow): readonly string[] {
   const granted = runtime.tokenManager?.state().grantedScopes;
   if (granted === undefined) return [];
-  return workflowReadiness(granted, [workflow])[0]?.missing ?? [];
+  return (
+    workflowReadiness(granted, [workflow], { matrix: scopeMatrixFor(runtime.config.ehr.vendor) })[0]
+      ?.missing ?? []
+  );
 }
 
 function stu3Client(runtime: TenantRuntime, options: ToolRuntimeOptions): FhirClient {

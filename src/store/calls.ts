@@ -154,7 +154,7 @@ export async function appendCallEvents(db: Kysely<Database>, events: readonly Ne
         );
       }
       const first = Number(counter.event_count) - list.length + 1;
-      list.forEach((event, i) =>
+      for (const [i, event] of list.entries()) {
         rows.push({
           tenant_id: tenantId,
           call_id: callId,
@@ -163,8 +163,8 @@ export async function appendCallEvents(db: Kysely<Database>, events: readonly Ne
           at: event.now ?? Date.now(),
           data_enc: event.dataEnc ?? null,
           key_id: event.keyId ?? null,
-        }),
-      );
+        });
+      }
     }
     // SQLite binds at most 32,766 parameters per statement; 7 per row.
     for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) {

@@ -35,6 +35,8 @@ describe('ehrgate serve', () => {
     const started = performance.now();
     const child = spawnCli(['serve', '--port', '0', '--sandbox-port', '0', '--data-dir', dataDir], baseEnv);
     const exit = collect(child, 60_000);
+    // A failed assertion must not leave the gateway running (and the test runner waiting).
+    t.after(() => child.kill('SIGKILL'));
     const banner = await waitForStderr(child, /stop with Ctrl-C/);
     t.diagnostic(`ready in ${Math.round(performance.now() - started)} ms`);
 
@@ -54,6 +56,27 @@ describe('ehrgate serve', () => {
     );
     assert.ok(report.checks.some((c) => c.name === 'store' && c.status === 'pass'));
     assert.ok(report.checks.some((c) => c.name.startsWith('ehr:sandbox') && c.status === 'pass'));
+
+    // The newcomer's first call, with the key from the banner and the scopes ehrgate asked the
+    // sandbox for on its own: register, find a slot, book it (P1: confirmed means read back).
+    const key = banner.match(/dev API key\s+(\S+)/)?.[1];
+    assert.ok(key, banner);
+    const tool = async (name: string, args: object) => {
+      const response = await fetch(`${gateway}/v1/calls/newcomer-1/tools/${name}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+      assert.equal(response.status, 200, name);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const registered = await tool('register_patient', { name: 'Newton Comerford', birthDate: '1990-04-12' });
+    assert.equal(registered.status, 'confirmed', JSON.stringify(registered));
+    const slots = await tool('find_slots', { visitType: 'follow-up' });
+    const offer = (slots.offers as { offer: string }[] | undefined)?.[0];
+    assert.ok(offer, JSON.stringify(slots));
+    const booked = await tool('book_appointment', { offer: offer.offer });
+    assert.equal(booked.status, 'confirmed', JSON.stringify(booked));
 
     child.kill('SIGTERM');
     const result = await exit;
