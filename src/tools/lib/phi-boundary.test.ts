@@ -75,6 +75,24 @@ describe('PHI at the tool boundary', () => {
     assert.equal(output.offers[0]?.say, 'Monday with Dr. Rivera');
   });
 
+  it("keeps the clinic's practitioner and location names the answer carries, and still protects the caller's", () => {
+    const { firewall, name } = setUp();
+    firewall.rememberKnown('call-a', { name: 'Maria Gonzalez' });
+    const output = protectOutput(firewall, 'call-a', {
+      say: 'Maria Gonzalez, I have Monday at 9 with Dr. Daniel Okafor at Elm Street Clinic.',
+      offers: [
+        {
+          say: 'Monday at 9 with Dr. Daniel Okafor',
+          practitioner: 'Daniel Okafor',
+          location: 'Elm Street Clinic',
+        },
+      ],
+    });
+    assert.equal(output.say, `${name}, I have Monday at 9 with Dr. Daniel Okafor at Elm Street Clinic.`);
+    assert.equal(output.offers[0]?.say, 'Monday at 9 with Dr. Daniel Okafor');
+    assert.equal(output.offers[0]?.practitioner, 'Daniel Okafor');
+  });
+
   it('keeps ids the gateway minted intact inside free text', () => {
     const { firewall } = setUp();
     const id = '424283db-9f1e-4c7a-8d2b-0e5f3a6c1ae5';

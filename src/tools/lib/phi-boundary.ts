@@ -27,6 +27,9 @@ const STRUCTURAL_KEYS = new Set([
   'end',
   'missingScopes',
   'workItems',
+  // the clinic's directory (FHIR Practitioner, Location), not the caller's identifiers
+  'practitioner',
+  'location',
   'intent',
 ]);
 
@@ -86,25 +89,46 @@ export function revealArguments(
 // digits reads like a member id to a recognizer, so they are kept out of its sight.
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
+/**
+ * Protects `text` except for the parts that are not the caller's: ids the gateway minted, and
+ * `keep` (directory names the answer carries: "with Dr. Daniel Okafor at Main Street Clinic"
+ * is the clinic's, and scheduling is useless without it).
+ */
 export function protectText(
   firewall: PhiFirewall,
   callId: string,
   text: string,
   issued?: IssuedToken[],
+  keep: readonly string[] = [],
 ): string {
   const piece = (part: string) => {
+    if (part === '') return part;
     const result = firewall.protect(callId, part);
     for (const span of result.spans)
       issued?.push({ token: span.token, value: part.slice(span.start, span.end) });
     return result.text;
   };
+  const shielded =
+    keep.length === 0
+      ? UUID
+      : new RegExp(
+          `${UUID.source}|${[...keep]
+            .sort((a, b) => b.length - a.length)
+            .map(escape)
+            .join('|')}`,
+          'gi',
+        );
   let out = '';
   let cursor = 0;
-  for (const match of text.matchAll(UUID)) {
+  for (const match of text.matchAll(shielded)) {
     out += piece(text.slice(cursor, match.index)) + match[0];
     cursor = match.index + match[0].length;
   }
   return out + piece(text.slice(cursor));
+}
+
+function escape(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The text with this call's tokens restored; undefined when one is unknown to both vaults. */
@@ -140,11 +164,22 @@ export function protectOutput<T>(
   output: T,
   issued?: IssuedToken[],
 ): T {
+  const keep = new Set<string>();
+  const collect = (value: unknown, key: string | undefined): void => {
+    if (typeof value === 'string' && (key === 'practitioner' || key === 'location') && value.trim() !== '') {
+      keep.add(value);
+    } else if (Array.isArray(value)) {
+      for (const item of value) collect(item, key);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, item] of Object.entries(value)) collect(item, k);
+    }
+  };
+  collect(output, undefined);
   const walk = (value: unknown, key: string | undefined): unknown => {
     if (typeof value === 'string') {
       return key !== undefined && STRUCTURAL_KEYS.has(key)
         ? value
-        : protectText(firewall, callId, value, issued);
+        : protectText(firewall, callId, value, issued, [...keep]);
     }
     if (Array.isArray(value)) return value.map((item) => walk(item, key));
     if (value !== null && typeof value === 'object') {
