@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
+import { createDataKeyring, useDataKeyring } from '../../../src/compliance/encryption/index.ts';
 import {
   claimWorkItem,
   enqueueOutbox,
@@ -21,6 +22,7 @@ import {
   backoffDelayMs,
   createOutboxWorker,
   HANDED_TO_STAFF,
+  MISSING_KEY_RETRY_MS,
   WRITTEN_BY_GATEWAY,
 } from '../../../src/workflows/outbox/worker.ts';
 import { postgresBackend } from '../../store/backends.ts';
@@ -100,6 +102,41 @@ describe('outbox worker', () => {
     assert.equal(details.patientId, 'p1');
     assert.equal(details.lastError, 'ERR_FHIR_SERVER 503');
     await store.close();
+  });
+
+  it('leaves a row sealed under a data key this process lacks pending, for a process that has it', async () => {
+    const store = await openStore({ url: ':memory:' });
+    const { state, now } = clock();
+    const key = (id: string, fill: number) => ({ id, key: new Uint8Array(32).fill(fill) });
+    let handled = 0;
+    try {
+      useDataKeyring(createDataKeyring([key('k-old', 1)]));
+      await enqueue(store, 'sealed-old', 'test.ok');
+      // A gateway started with only the new key.
+      useDataKeyring(createDataKeyring([key('k-new', 2)]));
+      const worker = createOutboxWorker({
+        store,
+        handlers: new Map<string, OutboxJobHandler>([
+          ['test.ok', async () => ((handled += 1), { status: 'done' })],
+        ]),
+        now,
+      });
+      const [settled] = await worker.runOnce();
+      assert.equal(settled?.result, 'retry');
+      assert.equal(settled?.retryAt, T0 + MISSING_KEY_RETRY_MS);
+      assert.equal((await getOutboxEntry(store.db, 'valley', 'sealed-old'))?.status, 'pending');
+      assert.deepEqual(await workItemsOfOutbox(store.db, 'valley', 'sealed-old'), []);
+
+      // The key is back (rotation keeps the old key listed): the row is written.
+      useDataKeyring(createDataKeyring([key('k-new', 2), key('k-old', 1)]));
+      state.t += MISSING_KEY_RETRY_MS;
+      const [again] = await worker.runOnce();
+      assert.equal(again?.result, 'done');
+      assert.equal(handled, 1);
+    } finally {
+      useDataKeyring(undefined);
+      await store.close();
+    }
   });
 
   it('stops retrying when the row is older than the retry budget', async () => {
