@@ -1,11 +1,11 @@
 // The PHI firewall: protect() replaces identifiers in LLM-bound text with per-call tokens,
 // reveal() restores them at the tool boundary and for speech, endCall() destroys the vault.
 // DESIGN.md promise P7; issue 7 item 1.
-import { randomInt } from 'node:crypto';
 import { EhrgateError } from '../../errors.ts';
 import { type DetectState, detectLong } from './detect.ts';
 import type { Cue } from './lib/candidate.ts';
 import type { PreparedKnown } from './lib/context.ts';
+import { randomIntBetween } from './lib/random-ids.ts';
 import { prepareKnown } from './recognizers/known.ts';
 import type { KnownValues, PhiPolicy, PhiSpan, PhiType } from './types.ts';
 import { CallVault, TOKEN_PATTERN, type TokenIssuer } from './vault.ts';
@@ -46,7 +46,7 @@ export function createPhiFirewall(options: PhiFirewallOptions = {}): PhiFirewall
     throw new EhrgateError('ERR_INVALID_INPUT', `unknown PHI policy "${String(policy)}"`);
   }
   const now = options.now ?? (() => new Date());
-  const randomId = options.randomId ?? ((max: number) => randomInt(1, max));
+  const randomId = options.randomId ?? ((max: number) => randomIntBetween(1, max));
   const calls = new Map<string, CallState>();
   const live = new Set<string>();
   const issuer: TokenIssuer = {
@@ -104,23 +104,21 @@ export function createPhiFirewall(options: PhiFirewallOptions = {}): PhiFirewall
       if (typeof text !== 'string') throw new EhrgateError('ERR_INVALID_INPUT', 'protect() takes a string');
       const s = state(callId);
       // tokens already in the text (an earlier protect, or a forged one) are left as they are
-      const shielded = text.replace(TOKEN_PATTERN, (t) => ' '.repeat(t.length));
+      const shielded = text.includes('[') ? text.replace(TOKEN_PATTERN, (t) => ' '.repeat(t.length)) : text;
       const detectState: DetectState = { known: s.known, carriedCue: s.carriedCue, now: now() };
       const found = detectLong(shielded, detectState);
       s.carriedCue = found.carriedCue;
+      const spans: ProtectResult['spans'] = [];
       let out = '';
       let cursor = 0;
-      const spans: ProtectResult['spans'] = [];
       for (const span of found.spans) {
         if (inClear(span.type)) continue;
-        const value = text.slice(span.start, span.end);
-        const token = s.vault.tokenFor(span.type, value);
+        const token = s.vault.tokenFor(span.type, text.slice(span.start, span.end));
         out += text.slice(cursor, span.start) + token;
         cursor = span.end;
-        spans.push({ ...span, token });
+        spans.push({ type: span.type, start: span.start, end: span.end, source: span.source, token });
       }
-      out += text.slice(cursor);
-      return { text: out, spans };
+      return { text: cursor === 0 ? text : out + text.slice(cursor), spans };
     },
     reveal<T>(callId: string, value: T, revealOptions: RevealOptions = {}): T {
       return revealDeep(calls.get(callId), value, revealOptions.unknownTokens ?? 'reject', 0) as T;

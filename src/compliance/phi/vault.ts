@@ -6,6 +6,13 @@ import type { PhiType } from './types.ts';
 
 export const TOKEN_PATTERN = /\[(NAME|DOB|PHONE|MRN|MEMBER_ID|ADDRESS|EMAIL|SSN|DATE)_(\d{1,12})\]/g;
 
+// the same value whatever its case and spacing; most values need no change beyond lower case
+const UNEVEN_SPACE = /\s\s|[^\S ]|^\s|\s$/;
+function normalize(value: string): string {
+  const lower = value.toLowerCase();
+  return UNEVEN_SPACE.test(lower) ? lower.replace(/\s+/g, ' ').trim() : lower;
+}
+
 export type TokenIssuer = { next(type: PhiType): string; release(token: string): void };
 
 export class CallVault {
@@ -19,7 +26,7 @@ export class CallVault {
 
   tokenFor(type: PhiType, value: string): string {
     // the same value in one call gets the same token, whatever its spacing or case
-    const key = `${type}\u0000${value.toLowerCase().replace(/\s+/g, ' ').trim()}`;
+    const key = `${type}\u0000${normalize(value)}`;
     let token = this.#byKey.get(key);
     if (token === undefined) {
       token = this.#issuer.next(type);

@@ -1,5 +1,9 @@
 import type { PhiType } from '../types.ts';
+import { CUE_WORDS, type Cue } from './cue-words.ts';
+import { LEX_CUE_START } from './lexicon.ts';
 import type { Token } from './words.ts';
+
+export type { Cue };
 
 // A span a recognizer proposes, in folded-text offsets. Higher priority wins an overlap.
 export type Candidate = {
@@ -23,79 +27,6 @@ export const PRIORITY = {
   NAME: 30,
 } as const;
 
-// Cue kinds that the words before a value (or the previous utterance) give it.
-export type Cue =
-  | 'dob'
-  | 'name'
-  | 'phone'
-  | 'member'
-  | 'mrn'
-  | 'ssn'
-  | 'zip'
-  | 'not-phi'
-  | 'email'
-  | 'address';
-
-const CUE_WORDS: Array<[string[], Cue]> = [
-  [['date', 'of', 'birth'], 'dob'],
-  [['birth', 'date'], 'dob'],
-  [['birthdate'], 'dob'],
-  [['birthday'], 'dob'],
-  [['born'], 'dob'],
-  [['dob'], 'dob'],
-  [['fecha', 'de', 'nacimiento'], 'dob'],
-  [['social', 'security'], 'ssn'],
-  [['social'], 'ssn'],
-  [['ssn'], 'ssn'],
-  [['member'], 'member'],
-  [['subscriber', 'id'], 'member'],
-  [['insurance', 'id'], 'member'],
-  [['policy'], 'member'],
-  [['medicare', 'number'], 'member'],
-  [['medicaid', 'number'], 'member'],
-  [['medicare', 'id'], 'member'],
-  [['medicaid', 'id'], 'member'],
-  [['plan', 'id'], 'member'],
-  [['va', 'id'], 'member'],
-  [['id', 'on'], 'member'],
-  [['the', 'id', 'is'], 'member'],
-  [['id', 'is'], 'member'],
-  [['mrn'], 'mrn'],
-  [['medical', 'record'], 'mrn'],
-  [['chart', 'number'], 'mrn'],
-  [['record', 'number'], 'mrn'],
-  [['patient', 'id'], 'mrn'],
-  [['zip'], 'zip'],
-  [['zip', 'code'], 'zip'],
-  [['postal', 'code'], 'zip'],
-  [['phone'], 'phone'],
-  [['cell'], 'phone'],
-  [['mobile'], 'phone'],
-  [['callback'], 'phone'],
-  [['call', 'me'], 'phone'],
-  [['reach', 'me'], 'phone'],
-  [['text', 'me'], 'phone'],
-  [['calling', 'from'], 'phone'],
-  [['ending', 'in'], 'phone'],
-  [['ends', 'in'], 'phone'],
-  [['my', 'number'], 'phone'],
-  [['number', 'is'], 'phone'],
-  [['phone', 'number'], 'phone'],
-  [['group'], 'not-phi'],
-  [['group', 'number'], 'not-phi'],
-  [['confirmation', 'number'], 'not-phi'],
-  [['confirmation'], 'not-phi'],
-  [['appointment', 'number'], 'not-phi'],
-  [['room'], 'not-phi'],
-  [['suite'], 'not-phi'],
-  [['code'], 'not-phi'],
-  [['email'], 'email'],
-  [['e-mail'], 'email'],
-  [['address'], 'address'],
-  [['name'], 'name'],
-  [['name', 'is'], 'name'],
-];
-
 const CUES_BY_FIRST = new Map<string, Array<[string[], Cue]>>();
 for (const entry of CUE_WORDS) {
   const list = CUES_BY_FIRST.get(entry[0][0]) ?? [];
@@ -111,7 +42,7 @@ export type CueHit = { cue: Cue; tokenIndex: number; endToken: number };
 export function findCues(tokens: Token[]): CueHit[] {
   const hits: CueHit[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i].kind !== 'word') continue;
+    if (!(tokens[i].flags & LEX_CUE_START)) continue;
     const list = CUES_BY_FIRST.get(tokens[i].lower);
     if (!list) continue;
     for (const [words, cue] of list) {

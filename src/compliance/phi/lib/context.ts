@@ -1,6 +1,6 @@
 import type { CueHit } from './candidate.ts';
 import type { FoldedText } from './text.ts';
-import type { NumberGroup, Token } from './words.ts';
+import type { NumberGroups, Token } from './words.ts';
 
 // Known values of the verified patient, prepared once per rememberKnown() for matching.
 export type PreparedKnown = {
@@ -17,7 +17,7 @@ export type Utterance = {
   folded: FoldedText;
   text: string;
   tokens: Token[];
-  numbers: Map<number, { group: NumberGroup; next: number }>;
+  numbers: NumberGroups;
   // 1 where the token is part of a spoken or written number
   numberTokens: Uint8Array;
   cues: CueHit[];
@@ -25,5 +25,9 @@ export type Utterance = {
   carriedCue: CueHit['cue'] | undefined;
   known: PreparedKnown | undefined;
   lowercaseOnly: boolean;
+  // every LEX_* flag of some token (lexicon.ts), so a recognizer with nothing to look at stops
+  flags: number;
+  // some token is a run of digits
+  hasDigits: boolean;
   now: Date;
 };

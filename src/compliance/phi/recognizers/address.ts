@@ -5,35 +5,9 @@
 // Street" stays in clear, as does a number on a street named beside a clinic word.
 import { type Candidate, PRIORITY } from '../lib/candidate.ts';
 import type { Utterance } from '../lib/context.ts';
+import { LEX_STREET } from '../lib/lexicon.ts';
+import { STREET_PREFIXES, STREET_TYPES } from '../lib/street-words.ts';
 
-const STREET_TYPES = new Set([
-  'street',
-  'st',
-  'avenue',
-  'ave',
-  'road',
-  'rd',
-  'lane',
-  'ln',
-  'drive',
-  'boulevard',
-  'blvd',
-  'court',
-  'ct',
-  'way',
-  'place',
-  'pl',
-  'terrace',
-  'circle',
-  'parkway',
-  'pkwy',
-  'highway',
-  'hwy',
-  'trail',
-  'square',
-  'loop',
-]);
-const STREET_PREFIXES = new Set(['calle', 'avenida', 'camino', 'via', 'rue']);
 const UNITS = new Set(['apartment', 'apt', 'unit', 'suite', 'ste', '#', 'floor', 'building']);
 const STATES = new Set(
   `alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
@@ -46,10 +20,11 @@ const RESIDENTIAL = /\b(live|lives|living|house|home|moved|my address|mail|resid
 const CLINIC =
   /\b(office|clinic|center|building|location|pharmacy|hospital|imaging|lab|practice|entrance)\b/i;
 
-export function recognizeAddresses(u: Utterance): Candidate[] {
-  const out: Candidate[] = [];
+export function recognizeAddresses(u: Utterance, out: Candidate[] = []): Candidate[] {
+  if (!(u.flags & LEX_STREET)) return out;
   const t = u.tokens;
   for (let i = 0; i < t.length; i++) {
+    if (!(t[i].flags & LEX_STREET)) continue;
     const w = t[i].lower;
     let nameStart = -1;
     let streetEnd = -1;

@@ -2,21 +2,24 @@
 // "b-r-i-t-t-a-n-y dot k-i-m at gmail dot com").
 import { type Candidate, PRIORITY } from '../lib/candidate.ts';
 import type { Utterance } from '../lib/context.ts';
+import { LEX_EMAIL_DOT } from '../lib/lexicon.ts';
 
 const WRITTEN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const TLD = new Set(['com', 'net', 'org', 'edu', 'gov', 'us', 'io', 'co', 'uk', 'ca', 'info', 'me', 'biz']);
 const JOINERS = new Set(['dot', 'underscore', 'dash', 'hyphen', '-', '_', '.']);
 
-export function recognizeEmails(u: Utterance): Candidate[] {
-  const out: Candidate[] = [];
-  for (const m of u.text.matchAll(WRITTEN))
-    out.push({
-      type: 'EMAIL',
-      start: m.index,
-      end: m.index + m[0].length,
-      priority: PRIORITY.EMAIL,
-      source: 'recognizer',
-    });
+export function recognizeEmails(u: Utterance, out: Candidate[] = []): Candidate[] {
+  const written = u.text.includes('@');
+  if (!written && !(u.flags & LEX_EMAIL_DOT)) return out;
+  if (written)
+    for (const m of u.text.matchAll(WRITTEN))
+      out.push({
+        type: 'EMAIL',
+        start: m.index,
+        end: m.index + m[0].length,
+        priority: PRIORITY.EMAIL,
+        source: 'recognizer',
+      });
   const t = u.tokens;
   for (let i = 1; i < t.length; i++) {
     if (t[i].lower !== 'at') continue;

@@ -4,7 +4,9 @@
 import { type Candidate, PRIORITY } from '../lib/candidate.ts';
 import { COMMON_WORDS } from '../lib/common-words.ts';
 import type { PreparedKnown, Utterance } from '../lib/context.ts';
+import { LEX_COMMON, LEX_GIVEN } from '../lib/lexicon.ts';
 import { nameDictionary } from '../lib/name-dictionary.ts';
+import { SHAPE_UPPER_FIRST, type Token } from '../lib/words.ts';
 import type { KnownValues } from '../types.ts';
 
 export function prepareKnown(values: KnownValues, previous?: PreparedKnown): PreparedKnown {
@@ -57,42 +59,53 @@ function withinOneEdit(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
-export function recognizeKnownNames(u: Utterance): Candidate[] {
+export function recognizeKnownNames(u: Utterance, out: Candidate[] = []): Candidate[] {
   const known = u.known;
-  if (!known || known.nameParts.size === 0) return [];
-  const { givenRank } = nameDictionary();
-  const out: Candidate[] = [];
+  if (!known || known.nameParts.size === 0) return out;
+  const parts = known.nameParts;
   for (const tok of u.tokens) {
     if (tok.kind !== 'word' || tok.text.length < 2) continue;
-    const w = tok.lower.endsWith("'s") ? tok.lower.slice(0, -2) : tok.lower;
-    const plain = w.replace(/'/g, '');
-    let match = false;
-    for (const part of known.nameParts) {
-      if (plain === part || w === part) match = true;
-      else if (part.length >= 5 && plain.length >= 5 && withinOneEdit(plain, part)) match = true;
-      else if (
-        plain.length >= 3 &&
-        part.length > plain.length &&
-        part.startsWith(plain) &&
-        givenRank.has(plain)
-      )
-        match = true;
-      if (match) break;
+    const w = tok.bare;
+    const plain = w.includes("'") ? w.replace(/'/g, '') : w;
+    let match = parts.has(plain) || parts.has(w);
+    if (!match) {
+      for (const part of parts) {
+        if (part.length >= 5 && plain.length >= 5 && withinOneEdit(plain, part)) match = true;
+        else if (
+          plain.length >= 3 &&
+          part.length > plain.length &&
+          part.startsWith(plain) &&
+          isGivenName(tok, plain)
+        )
+          match = true;
+        if (match) break;
+      }
     }
     if (!match) continue;
     // a part that is also an everyday word ("Rose", "Hope") counts in a cased transcript only
     // when capitalised: "a rose allergy" is a flower
-    if (COMMON_WORDS.has(plain) && !u.lowercaseOnly && !/^\p{Lu}/u.test(tok.text)) continue;
+    if (isCommon(tok, plain) && !u.lowercaseOnly && !(tok.shape & SHAPE_UPPER_FIRST)) continue;
     const end = tok.lower.endsWith("'s") ? tok.end - 2 : tok.end;
     out.push({ type: 'NAME', start: tok.start, end, priority: PRIORITY.NAME + 5, source: 'known' });
   }
   return out;
 }
 
-export function recognizeKnownAddress(u: Utterance): Candidate[] {
+// the lexicon flags answer for the word as written; a name with an apostrophe taken out
+// ("O'Brien" -> "obrien") is looked up again
+function isGivenName(tok: Token, plain: string): boolean {
+  if (plain === tok.bare) return (tok.flags & LEX_GIVEN) !== 0;
+  return nameDictionary().givenRank.has(plain);
+}
+
+function isCommon(tok: Token, plain: string): boolean {
+  if (plain === tok.bare) return (tok.flags & LEX_COMMON) !== 0;
+  return COMMON_WORDS.has(plain);
+}
+
+export function recognizeKnownAddress(u: Utterance, out: Candidate[] = []): Candidate[] {
   const words = u.known?.addressWords;
-  if (!words || words.length < 2) return [];
-  const out: Candidate[] = [];
+  if (!words || words.length < 2) return out;
   const t = u.tokens;
   // the street line with or without its number: "77 Pinecrest Road" / "Pinecrest Road"
   const street = /^\d+$/.test(words[0]) ? words.slice(1) : words;

@@ -3,9 +3,11 @@
 // typed by the cue before them ("member ID is", "my social is", "chart number"), by the call's
 // known values, or by their shape (a valid phone number per libphonenumber-js, NNN-NN-NNNN).
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { SPOKEN_DIGITS } from '../../../lib/spoken-numbers.ts';
 import { type Candidate, type CueHit, cueBefore, PRIORITY } from '../lib/candidate.ts';
 import type { Utterance } from '../lib/context.ts';
+import { LEX_DIGIT_WORD } from '../lib/lexicon.ts';
+import { DIGIT_WORDS } from '../lib/number-words.ts';
+import { SHAPE_ALL_UPPER, type Token } from '../lib/words.ts';
 import type { PhiType } from '../types.ts';
 
 type Chunk = {
@@ -19,7 +21,6 @@ type Chunk = {
   plus: boolean;
 };
 
-const SPOKEN = SPOKEN_DIGITS;
 const SEPARATOR = new Set(['-', '.', ',', '(', ')', '/', '#']);
 // capitals that label a value rather than belong to it
 const LABELS = new Set([
@@ -42,14 +43,26 @@ const LABELS = new Set([
   'CA',
 ]);
 
-function isLetterGroup(text: string, lowercaseOnly: boolean): boolean {
-  if (text.length === 1) return /^[A-Za-z]$/.test(text) && text !== 'I' && (text !== 'a' || lowercaseOnly);
-  return text.length <= 4 && /^[A-Z]+$/.test(text) && !LABELS.has(text);
+function isLetterGroup(t: Token, lowercaseOnly: boolean): boolean {
+  const text = t.text;
+  if (text.length === 1) {
+    const c = text.charCodeAt(0);
+    const ascii = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    return ascii && text !== 'I' && (text !== 'a' || lowercaseOnly);
+  }
+  if (text.length > 4 || !(t.shape & SHAPE_ALL_UPPER)) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return !LABELS.has(text);
 }
 
 export function findChunks(u: Utterance): Chunk[] {
   const { tokens } = u;
   const chunks: Chunk[] = [];
+  // a chunk holds at least one digit, written or said
+  if (!u.hasDigits && !(u.flags & LEX_DIGIT_WORD)) return chunks;
   let i = 0;
   while (i < tokens.length) {
     let alnum = '';
@@ -64,24 +77,24 @@ export function findChunks(u: Utterance): Chunk[] {
       if (t.kind === 'digits') {
         alnum += t.text;
         digits += t.text.length;
-      } else if (t.kind === 'word' && t.lower in SPOKEN && (t.lower.length > 1 || alnum !== '')) {
+      } else if (t.flags & LEX_DIGIT_WORD && (t.lower.length > 1 || alnum !== '')) {
         if ((t.lower === 'oh' || t.lower === 'o' || t.lower === 'one') && alnum === '') {
           const n = tokens[j + 1];
-          if (!n || !(n.kind === 'digits' || n.lower in SPOKEN || n.lower === 'double')) break;
+          if (!n || !(n.kind === 'digits' || n.flags & LEX_DIGIT_WORD || n.lower === 'double')) break;
         }
-        alnum += SPOKEN[t.lower];
+        alnum += DIGIT_WORDS.get(t.lower);
         digits++;
       } else if (
         t.kind === 'word' &&
         (t.lower === 'double' || t.lower === 'triple') &&
-        tokens[j + 1]?.lower in SPOKEN
+        (tokens[j + 1]?.flags ?? 0) & LEX_DIGIT_WORD
       ) {
-        const d = SPOKEN[tokens[j + 1].lower];
+        const d = DIGIT_WORDS.get(tokens[j + 1].lower) ?? '';
         const n = t.lower === 'double' ? 2 : 3;
         alnum += d.repeat(n);
         digits += n;
         j++;
-      } else if (t.kind === 'word' && isLetterGroup(t.text, u.lowercaseOnly)) {
+      } else if (t.kind === 'word' && isLetterGroup(t, u.lowercaseOnly)) {
         alnum += t.lower;
         letters += t.text.length;
       } else if (t.kind === 'punct' && SEPARATOR.has(t.text) && alnum !== '') {
@@ -114,8 +127,7 @@ export function findChunks(u: Utterance): Chunk[] {
   return chunks;
 }
 
-function phoneCandidate(c: Chunk): boolean {
-  const digitsOnly = c.alnum.replace(/\D/g, '');
+function phoneCandidate(c: Chunk, digitsOnly: string): boolean {
   if (c.letters > 0) return false;
   if (c.plus) return parsePhoneNumberFromString(`+${digitsOnly}`)?.isValid() === true;
   if (digitsOnly.length === 10 || (digitsOnly.length === 11 && digitsOnly.startsWith('1'))) {
@@ -124,14 +136,26 @@ function phoneCandidate(c: Chunk): boolean {
   return false;
 }
 
-export function recognizeNumbers(u: Utterance): Candidate[] {
-  const out: Candidate[] = [];
+const EXTENSION = /^\s*(?:,\s*)?(?:extension|ext\.?|x)\s*(\d{1,6})/i;
+
+// the first character after the number, past spaces and a comma, could start "ext"/"x"
+function extensionMayFollow(text: string, end: number): boolean {
+  let i = end;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 44 || (c >= 9 && c <= 13) || c === 0xa0) i++;
+    else return c === 101 || c === 69 || c === 120 || c === 88 || (c >= 128 && /\s/.test(text[i]));
+  }
+  return false;
+}
+
+export function recognizeNumbers(u: Utterance, out: Candidate[] = []): Candidate[] {
   const known = u.known;
   let phoneSeen = false;
   for (const c of findChunks(u)) {
     let end = c.end;
     if (u.text[c.start - 1] === '(' && u.text.slice(c.start, c.end).includes(')')) c.start -= 1;
-    const digitsOnly = c.alnum.replace(/\D/g, '');
+    const digitsOnly = c.letters === 0 ? c.alnum : c.alnum.replace(/\D/g, '');
     const add = (type: PhiType, source: Candidate['source'] = 'recognizer') =>
       out.push({
         type,
@@ -141,8 +165,10 @@ export function recognizeNumbers(u: Utterance): Candidate[] {
         source,
       });
     // "extension 22" belongs to the number before it
-    const ext = /^\s*(?:,\s*)?(?:extension|ext\.?|x)\s*(\d{1,6})/i.exec(u.text.slice(end));
-    if (ext) end += ext[0].length;
+    if (extensionMayFollow(u.text, end)) {
+      const ext = EXTENSION.exec(u.text.slice(end));
+      if (ext) end += ext[0].length;
+    }
     if (known) {
       const phone = known.phoneDigits;
       if (
@@ -182,10 +208,11 @@ export function recognizeNumbers(u: Utterance): Candidate[] {
       case 'not-phi':
         continue;
       case 'phone':
+        // the cheap tests first: libphonenumber's validity check costs tens of microseconds
         if (
-          phoneCandidate(c) ||
           (c.letters === 0 && [7, 10, 11].includes(digitsOnly.length)) ||
-          (c.plus && digitsOnly.length >= 8 && digitsOnly.length <= 15)
+          (c.plus && digitsOnly.length >= 8 && digitsOnly.length <= 15) ||
+          phoneCandidate(c, digitsOnly)
         ) {
           add('PHONE');
           phoneSeen = true;
@@ -198,11 +225,20 @@ export function recognizeNumbers(u: Utterance): Candidate[] {
           add('PHONE');
         continue;
     }
-    if (/^\d{3}-\d\d-\d{4}$/.test(u.text.slice(c.start, c.end))) add('SSN');
-    else if (phoneCandidate(c) || (c.plus && digitsOnly.length >= 10 && digitsOnly.length <= 15)) {
+    if (c.digits === 9 && /^\d{3}-\d\d-\d{4}$/.test(u.text.slice(c.start, c.end))) add('SSN');
+    else if (
+      (c.plus && digitsOnly.length >= 10 && digitsOnly.length <= 15) ||
+      phoneCandidate(c, digitsOnly)
+    ) {
       add('PHONE');
       phoneSeen = true;
-    } else if (/^[A-Z]{1,4}-?\d{6,}$/.test(u.text.slice(c.start, c.end))) add('MEMBER_ID');
+    } else if (
+      c.digits >= 6 &&
+      c.letters >= 1 &&
+      c.letters <= 4 &&
+      /^[A-Z]{1,4}-?\d{6,}$/.test(u.text.slice(c.start, c.end))
+    )
+      add('MEMBER_ID');
     // a long number nobody named is still somebody's identifier; a timestamp is not
     else if (c.digits >= 9 && !/\d{4}-\d\d-\d\d|\d:\d/.test(u.text.slice(c.start, c.end + 3)))
       add('MEMBER_ID');
