@@ -1,7 +1,7 @@
 // Storage for the hash-chained audit log (P8). The chain itself (what is hashed, how it is
 // verified) is the compliance module's; the store keeps records append-only and refuses a
 // second record at a sequence number already taken, so two writers can never fork the chain.
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { AuditRecordRow, Database, NewAuditRecord } from './schema.ts';
 
 export const DEFAULT_AUDIT_PAGE_SIZE = 1_000;
@@ -37,6 +37,23 @@ export async function appendAuditRecords(
 }
 
 const INSERT_CHUNK_RECORDS = 1_000;
+
+/** appendAuditRecords as compiled statements, for Store.writeAtomically. */
+export function auditInsertQueries(
+  db: Kysely<Database>,
+  records: readonly NewAuditRecord[],
+): CompiledQuery[] {
+  const queries: CompiledQuery[] = [];
+  for (let i = 0; i < records.length; i += INSERT_CHUNK_RECORDS) {
+    queries.push(
+      db
+        .insertInto('audit_log')
+        .values(records.slice(i, i + INSERT_CHUNK_RECORDS))
+        .compile(),
+    );
+  }
+  return queries;
+}
 
 /** The head of the chain, or the latest record of one tenant; undefined when there is none. */
 export async function lastAuditRecord(

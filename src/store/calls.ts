@@ -1,10 +1,11 @@
 // Calls and their event trail: what the caller said and what ehrgate did, in order, so a call
 // can be reconstructed and anything unfinished traced to its outbox row or work item.
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, SelectQueryBuilder } from 'kysely';
 import { EhrgateError } from '../errors.ts';
 import { inTransaction } from './lib/in-transaction.ts';
 import type { CallEventRow, CallRow, Database } from './schema.ts';
+import type { Store } from './store.ts';
 
 export type NewCall = {
   tenantId: string;
@@ -123,12 +124,16 @@ export async function appendCallEvent(db: Kysely<Database>, event: NewCallEvent)
 }
 
 /**
- * Appends many events in one transaction: one counter update per call and one insert for all,
- * numbered as appendCallEvent numbers them (each call's events in the order given). Throws
- * ERR_STORE_CONSTRAINT, writing nothing, when any call does not exist for its tenant.
+ * Appends many events in one transaction (one round trip on SQLite: Store.writeAtomically),
+ * numbered as appendCallEvent numbers them, each call's events in the order given. Events of a
+ * call this tenant does not have are not written; their call ids are returned, and the other
+ * calls' events are written all the same.
  */
-export async function appendCallEvents(db: Kysely<Database>, events: readonly NewCallEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export async function appendCallEvents(
+  store: Pick<Store, 'db' | 'writeAtomically'>,
+  events: readonly NewCallEvent[],
+): Promise<{ missingCalls: string[] }> {
+  if (events.length === 0) return { missingCalls: [] };
   const perCall = new Map<string, NewCallEvent[]>();
   for (const event of events) {
     const key = `${event.tenantId}\u0000${event.callId}`;
@@ -136,47 +141,50 @@ export async function appendCallEvents(db: Kysely<Database>, events: readonly Ne
     if (list) list.push(event);
     else perCall.set(key, [event]);
   }
-  await inTransaction(db, async (tx) => {
-    const rows: Insertable<Database['call_events']>[] = [];
-    for (const list of perCall.values()) {
-      const { tenantId, callId } = list[0] as NewCallEvent;
-      const counter = await tx
+  const { db } = store;
+  const queries: CompiledQuery[] = [];
+  const counters: { callId: string; index: number }[] = [];
+  for (const list of perCall.values()) {
+    const { tenantId, callId } = list[0] as NewCallEvent;
+    const ofCall = (qb: SelectQueryBuilder<Database, 'calls', object>) =>
+      qb.where('tenant_id', '=', tenantId).where('id', '=', callId);
+    // seq from the call row's counter inside the statement: nothing to read back first.
+    for (const [i, event] of list.entries()) {
+      queries.push(
+        db
+          .insertInto('call_events')
+          .columns(['tenant_id', 'call_id', 'seq', 'type', 'at', 'data_enc', 'key_id'])
+          .expression(
+            ofCall(
+              db
+                .selectFrom('calls')
+                .select((eb) => [
+                  eb.val(tenantId).as('tenant_id'),
+                  eb.val(callId).as('call_id'),
+                  eb('event_count', '+', i + 1).as('seq'),
+                  eb.val(event.type).as('type'),
+                  eb.val(event.now ?? Date.now()).as('at'),
+                  eb.val(event.dataEnc ?? null).as('data_enc'),
+                  eb.val(event.keyId ?? null).as('key_id'),
+                ]),
+            ),
+          )
+          .compile(),
+      );
+    }
+    counters.push({ callId, index: queries.length });
+    queries.push(
+      db
         .updateTable('calls')
         .set((eb) => ({ event_count: eb('event_count', '+', list.length) }))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', callId)
-        .returning('event_count')
-        .executeTakeFirst();
-      if (!counter) {
-        throw new EhrgateError(
-          'ERR_STORE_CONSTRAINT',
-          'call event refers to a call this tenant does not have',
-        );
-      }
-      const first = Number(counter.event_count) - list.length + 1;
-      for (const [i, event] of list.entries()) {
-        rows.push({
-          tenant_id: tenantId,
-          call_id: callId,
-          seq: first + i,
-          type: event.type,
-          at: event.now ?? Date.now(),
-          data_enc: event.dataEnc ?? null,
-          key_id: event.keyId ?? null,
-        });
-      }
-    }
-    // SQLite binds at most 32,766 parameters per statement; 7 per row.
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) {
-      await tx
-        .insertInto('call_events')
-        .values(rows.slice(i, i + INSERT_CHUNK_ROWS))
-        .execute();
-    }
-  });
+        .compile(),
+    );
+  }
+  const changes = await store.writeAtomically(queries);
+  return { missingCalls: counters.filter((c) => changes[c.index] === 0).map((c) => c.callId) };
 }
-
-const INSERT_CHUNK_ROWS = 1_000;
 
 /** A call's events in order. */
 export async function listCallEvents(

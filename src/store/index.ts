@@ -1,6 +1,7 @@
 export {
   appendAuditRecord,
   appendAuditRecords,
+  auditInsertQueries,
   DEFAULT_AUDIT_PAGE_SIZE,
   lastAuditRecord,
   readAuditRecords,

@@ -54,6 +54,22 @@ for (const backend of storeBackends()) {
       await again.close();
     });
 
+    it('writes a batch atomically: all of it, or on a violated key none of it, with the typed error', async () => {
+      const insert = (id: string) =>
+        store.db
+          .insertInto('calls')
+          .values({ id, tenant_id: 'atomic', channel: 'sim', started_at: 1 })
+          .compile();
+      await store.writeAtomically([insert('atomic-1'), insert('atomic-2')]);
+      await assert.rejects(store.writeAtomically([insert('atomic-3'), insert('atomic-1')]), (error) =>
+        isEhrgateError(error, 'ERR_STORE_CONSTRAINT'),
+      );
+      const ids = await store.db.selectFrom('calls').select('id').where('tenant_id', '=', 'atomic').execute();
+      assert.deepEqual(ids.map((row) => row.id).sort(), ['atomic-1', 'atomic-2']);
+      // The store is usable after the failed batch.
+      await store.withTransaction((tx) => tx.deleteFrom('calls').where('tenant_id', '=', 'atomic').execute());
+    });
+
     it('commits a transaction whose callback resolves', async () => {
       const value = await store.withTransaction(async (tx) => {
         await openCall(tx, { tenantId: 'tx', channel: 'vapi', id: 'tx-commit' });

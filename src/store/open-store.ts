@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Dialect, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { type CompiledQuery, type Dialect, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { EhrgateError, isEhrgateError } from '../errors.ts';
+import { classifyStoreError } from './lib/classify-error.ts';
 import { TypedErrorsDialect } from './lib/typed-errors-dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 import { createCheckedPool } from './postgres-pool.ts';
@@ -30,6 +31,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const log = options.log ?? (() => {});
   const location = resolveStoreLocation(options);
   let dialect: Dialect;
+  let sqlite: NodeSqliteDialect | undefined;
   if (location.dialect === 'postgres') {
     const pool = await createCheckedPool({ url: location.url, description: location.description, log });
     dialect = new PostgresDialect({ pool });
@@ -47,7 +49,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
         );
       }
     }
-    dialect = new NodeSqliteDialect({ path: location.path });
+    sqlite = new NodeSqliteDialect({ path: location.path });
+    dialect = sqlite;
   }
   const db = new Kysely<Database>({ dialect: new TypedErrorsDialect(dialect) });
   try {
@@ -63,18 +66,49 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     }
     throw error;
   }
-  return new KyselyStore(location.dialect, db, location.description);
+  const driver = sqlite?.driver;
+  return new KyselyStore(
+    location.dialect,
+    db,
+    location.description,
+    driver && ((queries) => driver.executeAtomically(queries)),
+  );
 }
 
 class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly db: Kysely<Database>;
   readonly #description: string;
+  readonly #atomic: ((queries: readonly CompiledQuery[]) => Promise<number[]>) | undefined;
 
-  constructor(dialect: 'sqlite' | 'postgres', db: Kysely<Database>, description: string) {
+  constructor(
+    dialect: 'sqlite' | 'postgres',
+    db: Kysely<Database>,
+    description: string,
+    atomic?: (queries: readonly CompiledQuery[]) => Promise<number[]>,
+  ) {
     this.dialect = dialect;
     this.db = db;
     this.#description = description;
+    this.#atomic = atomic;
+  }
+
+  async writeAtomically(queries: readonly CompiledQuery[]): Promise<number[]> {
+    if (queries.length === 0) return [];
+    if (this.#atomic === undefined) {
+      return this.db.transaction().execute(async (tx) => {
+        const changes: number[] = [];
+        for (const query of queries) {
+          changes.push(Number((await tx.executeQuery(query)).numAffectedRows ?? 0));
+        }
+        return changes;
+      });
+    }
+    try {
+      return await this.#atomic(queries);
+    } catch (error) {
+      throw classifyStoreError(error);
+    }
   }
 
   withTransaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {

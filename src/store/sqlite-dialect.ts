@@ -22,8 +22,12 @@ export class NodeSqliteDialect implements Dialect {
     this.#config = config;
   }
 
+  /** The driver Kysely was given (it asks once), for the store's one-round-trip writes. */
+  driver: NodeSqliteDriver | undefined;
+
   createDriver(): Driver {
-    return new NodeSqliteDriver(this.#config);
+    this.driver = new NodeSqliteDriver(this.#config);
+    return this.driver;
   }
 
   createQueryCompiler(): QueryCompiler {

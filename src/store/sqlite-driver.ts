@@ -1,3 +1,4 @@
+import type { SQLInputValue } from 'node:sqlite';
 import {
   CompiledQuery,
   createQueryId,
@@ -51,6 +52,22 @@ export class NodeSqliteDriver implements Driver {
     const busyTimeoutMs = this.#config.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS;
     this.#thread = await SqliteThread.open({ path: this.#config.path, busyTimeoutMs });
     this.#connection = new NodeSqliteConnection(this.#thread);
+  }
+
+  /**
+   * Writes `queries` in one transaction and one round trip to the SQLite thread, in turn with
+   * Kysely's own transactions (the same mutex). Used where a write waits on the answer's path.
+   */
+  async executeAtomically(queries: readonly CompiledQuery[]): Promise<number[]> {
+    const release = await this.#mutex.acquire();
+    try {
+      if (!this.#thread) throw new EhrgateError('ERR_STORE_UNAVAILABLE', 'the SQLite store is closed');
+      return await this.#thread.batch(
+        queries.map((q) => ({ sql: q.sql, params: q.parameters as SQLInputValue[] })),
+      );
+    } finally {
+      release();
+    }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {

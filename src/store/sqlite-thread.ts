@@ -62,6 +62,11 @@ export class SqliteThread {
     return this.#send({ op: 'query', sql, params });
   }
 
+  /** Runs the statements in one transaction, in one message to the thread; rows changed by each. */
+  async batch(statements: readonly { sql: string; params: readonly SQLInputValue[] }[]): Promise<number[]> {
+    return ((await this.#send({ op: 'batch', statements })).rows ?? []) as number[];
+  }
+
   async rollbackIfOpen(): Promise<void> {
     await this.#send({ op: 'rollback-if-open' });
   }

@@ -14,6 +14,11 @@ export type SqliteRequest =
       readonly sql: string;
       readonly params: readonly SQLInputValue[];
     }
+  | {
+      readonly id: number;
+      readonly op: 'batch';
+      readonly statements: readonly { readonly sql: string; readonly params: readonly SQLInputValue[] }[];
+    }
   | { readonly id: number; readonly op: 'rollback-if-open' }
   | { readonly id: number; readonly op: 'close' };
 
@@ -126,6 +131,20 @@ function serve(db: DatabaseSync): void {
           const { changes, lastInsertRowid } = stmt.run(...request.params);
           reply = { id: request.id, changes, lastInsertRowid };
         }
+      } else if (request.op === 'batch') {
+        // One transaction in one message: the event loop waits for one round trip and one fsync.
+        db.exec('begin immediate');
+        const changes: number[] = [];
+        try {
+          for (const statement of request.statements) {
+            changes.push(Number(prepare(statement.sql).run(...statement.params).changes));
+          }
+          db.exec('commit');
+        } catch (error) {
+          if (db.isTransaction) db.exec('rollback');
+          throw error;
+        }
+        reply = { id: request.id, rows: changes };
       } else if (request.op === 'rollback-if-open') {
         // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) make SQLite roll back by itself; a second
         // ROLLBACK would then fail and hide the original error (https://sqlite.org/lang_transaction.html).

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** The durable store (DESIGN.md section 7): one interface over SQLite and PostgreSQL. */
@@ -9,6 +9,12 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   withTransaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Writes compiled statements in one transaction, as one round trip where the dialect allows
+   * (SQLite's thread): for appends a tool call's answer waits on. Resolves with the rows each
+   * statement changed; errors are the store's typed ones.
+   */
+  writeAtomically(queries: readonly CompiledQuery[]): Promise<number[]>;
   /** A cheap round trip; throws ERR_STORE_UNAVAILABLE. */
   ping(): Promise<void>;
   close(): Promise<void>;

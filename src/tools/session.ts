@@ -2,8 +2,10 @@
 // id. The session holds the tenant, the channel, the verified patient handle, the offers made and
 // what each tool did; its event log lives in the store (store/calls.ts), whose call row must exist
 // before any write because outbox rows and work items reference it.
+
+import { EhrgateError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
-import { appendCallEvent, appendCallEvents, type NewCallEvent, openCall } from '../store/index.ts';
+import { appendCallEvents, type NewCallEvent, openCall } from '../store/index.ts';
 import { openJson, sealJson } from '../workflows/lib/sealed-json.ts';
 import type { ChannelName, ToolCallResult } from './contract.ts';
 
@@ -221,10 +223,13 @@ function createEventWriter(store: Store, onError: ((error: unknown) => void) | u
 
   async function write(batch: readonly NewCallEvent[]): Promise<void> {
     try {
-      await appendCallEvents(store.db, batch);
-    } catch {
-      // One bad event (a call that vanished) must not cost the others theirs.
-      for (const event of batch) await appendCallEvent(store.db, event).catch((error) => onError?.(error));
+      // Events of a call that vanished are dropped and reported; the others are written.
+      const { missingCalls } = await appendCallEvents(store, batch);
+      for (const callId of missingCalls) {
+        onError?.(new EhrgateError('ERR_STORE_CONSTRAINT', `call events of an unknown call ${callId}`));
+      }
+    } catch (error) {
+      onError?.(error);
     }
   }
 

@@ -8,7 +8,7 @@
 // (store/audit-log.ts), which aborts the transaction on PostgreSQL, so the whole batch is
 // retried from a fresh head.
 import { EhrgateError, isEhrgateError } from '../../errors.ts';
-import { type AuditRecordRow, appendAuditRecords, lastAuditRecord, type Store } from '../../store/index.ts';
+import { type AuditRecordRow, auditInsertQueries, lastAuditRecord, type Store } from '../../store/index.ts';
 import { type AuditEntry, toUnchainedRecord, type UnchainedAuditRecord } from './audit-entry.ts';
 import { auditRecordHash, GENESIS_HASH } from './canonical-record.ts';
 
@@ -50,25 +50,32 @@ export function createAuditAppender(options: AuditAppenderOptions): AuditAppende
   const queue: Pending[] = [];
   let draining: Promise<void> | undefined;
 
+  // The chain's head as this appender last wrote it: a batch is then one statement in one
+  // transaction. Another writer (a second gateway, a purge) may have moved the head: the insert
+  // at a taken seq fails with ERR_STORE_CONSTRAINT, and the batch is redone from a fresh read.
+  let head: { seq: number; hash: string } | undefined;
+
   async function writeBatch(batch: readonly Pending[]): Promise<AuditRecordRow[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await options.store.withTransaction(async (tx) => {
-          const head = await lastAuditRecord(tx);
-          let seq = Number(head?.seq ?? 0);
-          let prevHash = head?.hash ?? GENESIS_HASH;
-          const rows: AuditRecordRow[] = [];
-          for (const { record } of batch) {
-            seq += 1;
-            const linked = { ...record, seq, prev_hash: prevHash };
-            const row = { ...linked, hash: auditRecordHash(linked) };
-            rows.push(row);
-            prevHash = row.hash;
-          }
-          await appendAuditRecords(tx, rows);
-          return rows;
-        });
+        if (head === undefined) {
+          const last = await lastAuditRecord(options.store.db);
+          head = { seq: Number(last?.seq ?? 0), hash: last?.hash ?? GENESIS_HASH };
+        }
+        let { seq, hash: prevHash } = head;
+        const rows: AuditRecordRow[] = [];
+        for (const { record } of batch) {
+          seq += 1;
+          const linked = { ...record, seq, prev_hash: prevHash };
+          const row = { ...linked, hash: auditRecordHash(linked) };
+          rows.push(row);
+          prevHash = row.hash;
+        }
+        await options.store.writeAtomically(auditInsertQueries(options.store.db, rows));
+        head = { seq, hash: prevHash };
+        return rows;
       } catch (error) {
+        head = undefined;
         if (!isEhrgateError(error, 'ERR_STORE_CONSTRAINT') || attempt >= maxAttempts) throw error;
       }
     }

@@ -187,6 +187,10 @@ describe('the appender', () => {
         transactions += 1;
         return store.withTransaction(fn);
       },
+      writeAtomically: (queries) => {
+        transactions += 1;
+        return store.writeAtomically(queries);
+      },
     };
     const appender = createAuditAppender({ store: counting, batchMaxRecords: 50 });
     await Promise.all(Array.from({ length: 100 }, (_, i) => appender.append(entry(i + 1))));
