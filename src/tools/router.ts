@@ -1,9 +1,11 @@
 // The tool router (src/tools/contract.ts ToolRouter; issue 6 item 2). For each tool call, in
-// this order: find the tool (unknown -> protocol error), validate the arguments (precise
+// this order: find the tool (unknown -> protocol error), reveal the PHI tokens in the arguments
+// (one this call never issued -> protocol error), validate the arguments (precise
 // `arguments.x: ...` line), open the call's session (a platform call id owned by another tenant
 // -> protocol error), answer emergency language at once, join or return an earlier run of the
 // same tool call (P3), refuse patient-bound tools before find_patient verified someone, then run
-// the handler under the deadline and validate its output.
+// the handler under the deadline and validate its output. The answer is protected for the model
+// and chained in the audit log before it is returned.
 //
 // Past the deadline the agent hears an honest "still working" and the handler keeps running; the
 // platform's repeat of the call (same toolCallId, or same tool and arguments) joins that run and
@@ -61,7 +63,7 @@ export type ToolRouterOptions = {
    * promise: a tool call is not answered before its audit record is durable.
    */
   readonly onAnswer?: (event: ToolCallRecord) => Promise<unknown>;
-  /** PHI tokens shared with the other gateway processes (PostgreSQL deployments). */
+  /** PHI tokens shared, through the store, with the deployment's other gateway processes. */
   readonly sharedVault?: SharedVault;
 };
 
@@ -133,16 +135,7 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
     if (!tenant) return protocolError('internal_error', `tenant ${request.tenantId} is not served here`);
     const startedAt = now();
     const trace: CallTrace = { revealed: [] };
-    let result = await answer(tenant, request, trace);
-    // Everything the model reads of the answer goes through the firewall (P7).
-    if (tenant.phi && result.ok && typeof request.callId === 'string') {
-      const issued: IssuedToken[] = [];
-      const output = protectOutput(tenant.phi, request.callId, result.output, issued);
-      result = { ok: true, output, say: String(output.say) };
-      // end_call destroyed the vault before its answer was protected: destroy what that made.
-      if (trace.session?.closed) tenant.phi.endCall(request.callId);
-      else await options.sharedVault?.save(request.tenantId, request.callId, issued);
-    }
+    const result = await protectAnswer(tenant, request, trace, await answer(tenant, request, trace));
     if (options.onAnswer) {
       await options.onAnswer({
         tenantId: request.tenantId,
@@ -158,6 +151,23 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
       });
     }
     return result;
+  }
+
+  // Everything the model reads of the answer goes through the firewall (P7); the tokens handed
+  // out are shared before the answer leaves, so the call's next request may land anywhere.
+  async function protectAnswer(
+    tenant: TenantTools,
+    request: ToolCallRequest,
+    trace: CallTrace,
+    result: ToolCallResult,
+  ): Promise<ToolCallResult> {
+    if (!tenant.phi || !result.ok || typeof request.callId !== 'string') return result;
+    const issued: IssuedToken[] = [];
+    const output = protectOutput(tenant.phi, request.callId, result.output, issued);
+    // end_call destroyed the vault before its answer was protected: destroy what that made.
+    if (trace.session?.closed) tenant.phi.endCall(request.callId);
+    else await options.sharedVault?.save(request.tenantId, request.callId, issued);
+    return { ok: true, output, say: String(output.say) };
   }
 
   async function answer(

@@ -114,7 +114,7 @@ export function protectText(
       : new RegExp(
           `${UUID.source}|${[...keep]
             .sort((a, b) => b.length - a.length)
-            .map(escape)
+            .map(escapeRegExp)
             .join('|')}`,
           'gi',
         );
@@ -127,7 +127,7 @@ export function protectText(
   return out + piece(text.slice(cursor));
 }
 
-function escape(literal: string): string {
+function escapeRegExp(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

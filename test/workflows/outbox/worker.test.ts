@@ -117,7 +117,13 @@ describe('outbox worker', () => {
       const worker = createOutboxWorker({
         store,
         handlers: new Map<string, OutboxJobHandler>([
-          ['test.ok', async () => ((handled += 1), { status: 'done' })],
+          [
+            'test.ok',
+            async () => {
+              handled += 1;
+              return { status: 'done' };
+            },
+          ],
         ]),
         now,
       });
