@@ -141,13 +141,17 @@ async function run(): Promise<BenchRow[]> {
     const count = CONCURRENT_CALLS * TOOL_CALLS_PER_CALL;
     // Memory with OPEN_CALLS calls open at once (each has answered a tool call and holds its
     // session, offers and vault), the sandbox not counted: it is another process.
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
     await Promise.all(
       Array.from({ length: OPEN_CALLS }, (_, k) =>
         router.call({ ...request(k, 'open'), callId: `open-call-${k}` }),
       ),
     );
     collectGarbage();
-    const rssMb = process.memoryUsage().rss / 1024 / 1024;
+    const { rss, heapUsed } = process.memoryUsage();
+    const rssMb = rss / 1024 / 1024;
+    const perCallKb = (heapUsed - heapBefore) / OPEN_CALLS / 1024;
     return [
       {
         name: 'conversational: gateway overhead (p50)',
@@ -184,6 +188,12 @@ async function run(): Promise<BenchRow[]> {
         unit: 'MB',
         target: '<= 200',
         note: 'the whole bench process; the sandbox is another process',
+      },
+      {
+        name: 'JS heap held per open call',
+        value: perCallKb,
+        unit: 'KB',
+        note: 'heap after a collection, with the calls open, less before they opened',
       },
     ];
   } finally {
