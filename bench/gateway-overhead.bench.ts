@@ -22,12 +22,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
-import {
-  createAuditAppender,
-  currentAuditCallId,
-  ehrRequestAuditEntry,
-  holdAnswerFor,
-} from '../src/compliance/audit/index.ts';
+import { auditEhrRequests, createAuditAppender } from '../src/compliance/audit/index.ts';
 import type { TenantConfig } from '../src/config/types.ts';
 import { VISIT_TYPES } from '../src/sandbox/seed.ts';
 import { buildTenantRuntime } from '../src/server/tenant-runtime.ts';
@@ -50,6 +45,7 @@ async function run(): Promise<BenchRow[]> {
   const store = await openStore({ url: join(dir, 'ehrgate.sqlite') });
   const ehrTime = new AsyncLocalStorage<{ ms: number }>();
   const audit = createAuditAppender({ store });
+  const audited = auditEhrRequests(audit);
   const coding = VISIT_TYPES.followUp;
   const tenant = {
     id: 'bench',
@@ -75,7 +71,7 @@ async function run(): Promise<BenchRow[]> {
     onEhrRequest: (tenantId, event) => {
       const sample = ehrTime.getStore();
       if (sample) sample.ms += event.durationMs;
-      holdAnswerFor(audit.append(ehrRequestAuditEntry(tenantId, event, currentAuditCallId())));
+      audited(tenantId, event);
     },
   });
   const tools = buildToolRuntime({

@@ -8,12 +8,7 @@ import { registerMcpChannel } from '../channels/mcp/index.ts';
 import { registerOpenAiChannel } from '../channels/openai/index.ts';
 import { registerRetellChannel } from '../channels/retell/index.ts';
 import { registerVapiChannel } from '../channels/vapi/index.ts';
-import {
-  createAuditAppender,
-  currentAuditCallId,
-  ehrRequestAuditEntry,
-  holdAnswerFor,
-} from '../compliance/audit/index.ts';
+import { auditEhrRequests, createAuditAppender } from '../compliance/audit/index.ts';
 import { loadDataKeyring, useDataKeyring } from '../compliance/encryption/index.ts';
 import { startRetentionJob } from '../compliance/retention/index.ts';
 import { dataFlowsOf } from '../compliance/subprocessors/index.ts';
@@ -115,18 +110,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     // queue is flushed before the store closes.
     const audit = createAuditAppender({ store });
     cleanups.push(() => audit.flush());
+    const audited = auditEhrRequests(audit, (error, tenant) =>
+      logger.error({ err: { code: (error as { code?: string }).code }, tenant }, 'EHR request not audited'),
+    );
     const onEhrRequest = (tenant: string, event: FhirRequestEvent) => {
       metrics.ehrRequests.inc({ tenant, method: event.method, status: String(event.status ?? 0) });
-      holdAnswerFor(
-        audit
-          .append(ehrRequestAuditEntry(tenant, event, currentAuditCallId()))
-          .catch((error: unknown) =>
-            logger.error(
-              { err: { code: (error as { code?: string }).code }, tenant },
-              'EHR request not audited',
-            ),
-          ),
-      );
+      audited(tenant, event);
     };
     const tenants = buildTenantRuntimes(config, { logger, onEhrRequest });
     metrics.trackTenants(tenants);

@@ -4,6 +4,7 @@ export {
   DEFAULT_AUDIT_APPEND_MAX_ATTEMPTS,
   DEFAULT_AUDIT_BATCH_MAX_RECORDS,
 } from './audit-appender.ts';
+export { auditEhrRequests } from './audit-ehr-requests.ts';
 export type { AuditDetail, AuditEntry, AuditOutcome } from './audit-entry.ts';
 export { AUDIT_OUTCOMES } from './audit-entry.ts';
 export type { AuditCallResolver } from './call-context.ts';

@@ -10,12 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import {
-  createAuditAppender,
-  currentAuditCallId,
-  ehrRequestAuditEntry,
-  holdAnswerFor,
-} from '../../../src/compliance/audit/index.ts';
+import { auditEhrRequests, createAuditAppender } from '../../../src/compliance/audit/index.ts';
 import {
   createDataKeyring,
   keyUsage,
@@ -24,7 +19,6 @@ import {
 } from '../../../src/compliance/encryption/index.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { isEhrgateError } from '../../../src/errors.ts';
-import type { FhirRequestEvent } from '../../../src/fhir/types.ts';
 import type { SandboxHandle } from '../../../src/sandbox/server.ts';
 import { startSandbox } from '../../../src/sandbox/server.ts';
 import { buildTenantRuntime, type TenantRuntime } from '../../../src/server/tenant-runtime.ts';
@@ -125,8 +119,7 @@ before(async () => {
   } as TenantConfig;
   // Every EHR request audited as the gateway does (server/start-gateway.ts).
   const audit = createAuditAppender({ store });
-  const onEhrRequest = (tenantId: string, event: FhirRequestEvent) =>
-    holdAnswerFor(audit.append(ehrRequestAuditEntry(tenantId, event, currentAuditCallId())));
+  const onEhrRequest = auditEhrRequests(audit);
   runtime = buildTenantRuntime(tenant, { logger: pino({ level: 'silent' }), onEhrRequest });
   tools = buildToolRuntime({
     store,
