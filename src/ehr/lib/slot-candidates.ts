@@ -130,7 +130,8 @@ export function candidateMatches(
 export function sortCandidates(lists: readonly (readonly SlotCandidate[])[], limit: number): SlotCandidate[] {
   const byHandle = new Map<string, SlotCandidate>();
   for (const list of lists) for (const c of list) if (!byHandle.has(c.handle)) byHandle.set(c.handle, c);
-  return [...byHandle.values()]
-    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.handle.localeCompare(b.handle))
-    .slice(0, Math.max(0, limit));
+  // Each start parsed once: a two-week search sorts thousands of slots.
+  const keyed = [...byHandle.values()].map((c) => ({ c, at: Date.parse(c.start) }));
+  keyed.sort((a, b) => a.at - b.at || (a.c.handle < b.c.handle ? -1 : a.c.handle > b.c.handle ? 1 : 0));
+  return keyed.slice(0, Math.max(0, limit)).map((k) => k.c);
 }

@@ -90,16 +90,16 @@ export function revealArguments(
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 /**
- * Protects `text` except for the parts that are not the caller's: ids the gateway minted, and
- * `keep` (directory names the answer carries: "with Dr. Daniel Okafor at Main Street Clinic"
- * is the clinic's, and scheduling is useless without it).
+ * Protects `text` except for the parts that are not the caller's (`shielded`, see shieldOf): ids
+ * the gateway minted, and directory names the answer carries ("with Dr. Daniel Okafor at Main
+ * Street Clinic" is the clinic's, and scheduling is useless without it).
  */
-export function protectText(
+function protectText(
   firewall: PhiFirewall,
   callId: string,
   text: string,
   issued?: IssuedToken[],
-  keep: readonly string[] = [],
+  shielded: RegExp = shieldOf([]),
 ): string {
   const piece = (part: string) => {
     if (part === '') return part;
@@ -108,16 +108,6 @@ export function protectText(
       issued?.push({ token: span.token, value: part.slice(span.start, span.end) });
     return result.text;
   };
-  const shielded =
-    keep.length === 0
-      ? UUID
-      : new RegExp(
-          `${UUID.source}|${[...keep]
-            .sort((a, b) => b.length - a.length)
-            .map(escapeRegExp)
-            .join('|')}`,
-          'gi',
-        );
   let out = '';
   let cursor = 0;
   for (const match of text.matchAll(shielded)) {
@@ -125,6 +115,13 @@ export function protectText(
     cursor = match.index + match[0].length;
   }
   return out + piece(text.slice(cursor));
+}
+
+/** What protectText leaves alone: minted ids, and the literal names in `keep`. */
+function shieldOf(keep: readonly string[]): RegExp {
+  if (keep.length === 0) return UUID;
+  const names = [...keep].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return new RegExp(`${UUID.source}|${names.join('|')}`, 'gi');
 }
 
 function escapeRegExp(literal: string): string {
@@ -175,11 +172,12 @@ export function protectOutput<T>(
     }
   };
   collect(output, undefined);
+  const shielded = shieldOf([...keep]);
   const walk = (value: unknown, key: string | undefined): unknown => {
     if (typeof value === 'string') {
       return key !== undefined && STRUCTURAL_KEYS.has(key)
         ? value
-        : protectText(firewall, callId, value, issued, [...keep]);
+        : protectText(firewall, callId, value, issued, shielded);
     }
     if (Array.isArray(value)) return value.map((item) => walk(item, key));
     if (value !== null && typeof value === 'object') {

@@ -3,7 +3,7 @@
 // invent nor edit one, nor carry it into another health system or another caller's conversation.
 // `purpose` prefixes the signed text so a token of one kind never verifies as another kind made
 // with the same secret.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { EhrgateError } from '../../errors.ts';
 
 /** HMAC-SHA256 keys shorter than the hash output weaken it (RFC 2104 section 3). */
@@ -35,8 +35,22 @@ export function checkTokenSecret(secret: string | Uint8Array, what: string): voi
   }
 }
 
+// A KeyObject per secret, made once: handing createHmac raw bytes imports the key on every call,
+// and find_slots signs an offer per slot it proposes.
+const byteKeys = new WeakMap<Uint8Array, KeyObject>();
+const textKeys = new Map<string, KeyObject>();
+
+function keyObjectOf(secret: string | Uint8Array): KeyObject {
+  const cached = typeof secret === 'string' ? textKeys.get(secret) : byteKeys.get(secret);
+  if (cached !== undefined) return cached;
+  const key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret) : secret);
+  if (typeof secret === 'string') textKeys.set(secret, key);
+  else byteKeys.set(secret, key);
+  return key;
+}
+
 function mac(purpose: string, secret: string | Uint8Array, body: string): Buffer {
-  return createHmac('sha256', secret).update(`${purpose}.${body}`).digest();
+  return createHmac('sha256', keyObjectOf(secret)).update(`${purpose}.${body}`).digest();
 }
 
 export function signCallBoundToken(
