@@ -23,6 +23,10 @@ export type DoctorCommandOptions = {
   format: ReportFormat;
   out?: string;
   timeout?: number;
+  /** Without a configuration file: where `ehrgate serve` keeps the sandbox tenant's keys. */
+  dataDir?: string;
+  /** Without a configuration file: the port of the embedded sandbox `ehrgate serve` started. */
+  sandboxPort?: number;
 };
 
 export async function doctorCommand(options: DoctorCommandOptions): Promise<void> {
@@ -32,8 +36,16 @@ export async function doctorCommand(options: DoctorCommandOptions): Promise<void
       '--timeout: expected milliseconds per EHR request, at least 100',
     );
   }
+  if (
+    options.sandboxPort !== undefined &&
+    !(Number.isInteger(options.sandboxPort) && options.sandboxPort > 0 && options.sandboxPort < 65536)
+  ) {
+    throw new ConfigError('ERR_CONFIG_INVALID', '--sandbox-port: expected a port number from 1 to 65535');
+  }
   const { config, refusedMappings } = await loadDoctorConfig({
     ...(options.config === undefined ? {} : { path: options.config }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.sandboxPort === undefined ? {} : { sandboxUrl: `http://127.0.0.1:${options.sandboxPort}` }),
   });
   const tenants =
     options.tenant === undefined ? config.tenants : config.tenants.filter((t) => t.id === options.tenant);

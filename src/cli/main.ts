@@ -193,6 +193,8 @@ program
   )
   .option('-o, --out <file>', 'write the report to this file instead of stdout')
   .option('--timeout <ms>', 'per EHR request (default 10000)', Number)
+  .option('--data-dir <dir>', 'without --config: the data directory `ehrgate serve` uses (default: ./data)')
+  .option('--sandbox-port <port>', 'without --config: the embedded sandbox port (default 8090)', Number)
   .action(async (options) => {
     const { doctorCommand } = await import('./doctor.ts');
     await doctorCommand(options);

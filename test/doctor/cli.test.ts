@@ -116,5 +116,8 @@ describe('ehrgate doctor (CLI)', () => {
       result.stderr.trim(),
       'ehrgate: --tenant: no tenant "nowhere" (have healthy, unlisted, no-write)',
     );
+    const badPort = await runCli(['doctor', '--sandbox-port', '99999'], {});
+    assert.equal(badPort.code, 2);
+    assert.equal(badPort.stderr.trim(), 'ehrgate: --sandbox-port: expected a port number from 1 to 65535');
   });
 });
