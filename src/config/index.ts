@@ -6,7 +6,7 @@ export {
   SANDBOX_CLIENT_ID,
   SANDBOX_VISIT_TYPE_SYSTEM,
 } from './default-config.ts';
-export { DEFAULT_SQLITE_FILE } from './lib/build-config.ts';
+export { buildConfig, DEFAULT_SQLITE_FILE } from './lib/build-config.ts';
 export { defaultConfig, type LoadConfigOptions, loadConfig } from './load-config.ts';
 export {
   AUTH_METHODS,

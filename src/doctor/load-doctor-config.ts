@@ -6,13 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import {
+  buildConfig,
   ConfigError,
   type ConfigProblem,
   type EhrgateConfig,
   type LoadConfigOptions,
   loadConfig,
 } from '../config/index.ts';
-import { buildConfig } from '../config/lib/build-config.ts';
 import type { MappingInput } from '../mapping/index.ts';
 
 export type DoctorTenantInput = {
