@@ -5,7 +5,7 @@
 // the vendor that will receive the clear text: PHI goes only to a subprocessor with a BAA (P7),
 // and the flow, or its refusal, is audited with the identifier types and a content hash (P8).
 import { createHash } from 'node:crypto';
-import type { PhiFirewall, ProtectResult } from '../compliance/phi/index.ts';
+import type { ProtectResult } from '../compliance/phi/index.ts';
 import { TOKEN_PATTERN } from '../compliance/phi/vault.ts';
 import { assertPhiFlow } from '../compliance/subprocessors/index.ts';
 import { EhrgateError, isEhrgateError } from '../errors.ts';
@@ -41,10 +41,19 @@ export type CallPhiOptions = {
   readonly sharedVault?: SharedVault;
 };
 
+/** Refusals in the channels' vocabulary (channels/lib/channel-errors.ts), as the tools answer them. */
+export type CallPhiRefusal = {
+  readonly ok: false;
+  readonly code: 'invalid_arguments' | 'call_belongs_to_another_tenant' | 'phi_flow_refused';
+  readonly message: string;
+};
+
 export type CallPhi = {
-  protect(request: PhiRequest): Promise<ProtectResult>;
-  /** The text with this call's tokens restored, for `vendor`; ERR_PHI_FLOW_REFUSED without a BAA. */
-  reveal(request: PhiRequest & { readonly vendor: string }): Promise<string>;
+  protect(request: PhiRequest): Promise<({ readonly ok: true } & ProtectResult) | CallPhiRefusal>;
+  /** The text with this call's tokens restored, for `vendor`: refused unless it has a BAA. */
+  reveal(
+    request: PhiRequest & { readonly vendor: string },
+  ): Promise<{ readonly ok: true; readonly text: string } | CallPhiRefusal>;
 };
 
 type PhiRequest = {
@@ -54,44 +63,44 @@ type PhiRequest = {
   readonly text: string;
 };
 
+const refuse = (code: CallPhiRefusal['code'], message: string): CallPhiRefusal => ({
+  ok: false,
+  code,
+  message,
+});
+
 export function createCallPhi(options: CallPhiOptions): CallPhi {
   async function open(request: PhiRequest) {
     const tools = options.tenants.get(request.tenantId);
-    if (!tools?.phi)
-      throw new EhrgateError('ERR_INVALID_INPUT', `tenant ${request.tenantId} has no PHI firewall`);
-    if (typeof request.text !== 'string')
-      throw new EhrgateError('ERR_INVALID_INPUT', 'text: expected a string');
+    if (!tools?.phi) throw new EhrgateError('ERR_STARTUP', `tenant ${request.tenantId} has no PHI firewall`);
+    if (typeof request.text !== 'string') return refuse('invalid_arguments', 'text: expected a string');
     if (request.text.length > MAX_PHI_TEXT_CHARS) {
-      throw new EhrgateError('ERR_INVALID_INPUT', `text: longer than ${MAX_PHI_TEXT_CHARS} characters`);
+      return refuse('invalid_arguments', `text: longer than ${MAX_PHI_TEXT_CHARS} characters`);
     }
     const session = await options.sessions.open(request);
     if (session === 'other-tenant') {
-      throw new EhrgateError('ERR_INVALID_INPUT', `call ${request.callId} belongs to another tenant`);
+      return refuse('call_belongs_to_another_tenant', `call ${request.callId} belongs to another tenant`);
     }
-    return { tools, firewall: tools.phi, session };
-  }
-
-  // Only when this process's vault lacks a token: another process issued it in this call.
-  async function sharedTokens(firewall: PhiFirewall, request: PhiRequest) {
-    if (options.sharedVault === undefined) return undefined;
-    if (revealText(firewall, request.callId, request.text) !== undefined) return undefined;
-    return options.sharedVault.load(request.tenantId, request.callId);
+    return { ok: true as const, tools, firewall: tools.phi, session };
   }
 
   return Object.freeze({
-    async protect(request: PhiRequest): Promise<ProtectResult> {
-      const { firewall } = await open(request);
-      const result = firewall.protect(request.callId, request.text);
+    async protect(request: PhiRequest) {
+      const opened = await open(request);
+      if (!opened.ok) return opened;
+      const result = opened.firewall.protect(request.callId, request.text);
       await options.sharedVault?.save(
         request.tenantId,
         request.callId,
         result.spans.map((span) => ({ token: span.token, value: request.text.slice(span.start, span.end) })),
       );
-      return result;
+      return { ok: true as const, ...result };
     },
 
-    async reveal(request: PhiRequest & { readonly vendor: string }): Promise<string> {
-      const { tools, firewall, session } = await open(request);
+    async reveal(request: PhiRequest & { readonly vendor: string }) {
+      const opened = await open(request);
+      if (!opened.ok) return opened;
+      const { tools, firewall, session } = opened;
       const types = [...request.text.matchAll(TOKEN_PATTERN)].map((m) => m[1] as string);
       const flow = {
         tenantId: request.tenantId,
@@ -105,19 +114,21 @@ export function createCallPhi(options: CallPhiOptions): CallPhi {
       try {
         role = assertPhiFlow(tools.tenant, request.vendor).role;
       } catch (error) {
-        if (isEhrgateError(error, 'ERR_PHI_FLOW_REFUSED')) {
-          // Refused before anything was restored: the hash is of the tokenised text.
-          await options.onFlow?.({ ...flow, contentHash: sha256(request.text), refused: error.message });
-        }
-        throw error;
+        if (!isEhrgateError(error, 'ERR_PHI_FLOW_REFUSED')) throw error;
+        // Refused before anything was restored: the hash is of the tokenised text.
+        await options.onFlow?.({ ...flow, contentHash: sha256(request.text), refused: error.message });
+        return refuse('phi_flow_refused', error.message);
       }
-      const shared = await sharedTokens(firewall, request);
-      const text = revealText(firewall, request.callId, request.text, shared);
-      if (text === undefined) {
-        throw new EhrgateError('ERR_PHI_TOKEN_UNKNOWN', 'a PHI token that this call never issued');
+      let text = revealText(firewall, request.callId, request.text);
+      if (text === undefined && options.sharedVault) {
+        // Tokens another process of this deployment issued in this call.
+        const shared = await options.sharedVault.load(request.tenantId, request.callId);
+        text = revealText(firewall, request.callId, request.text, shared);
       }
+      if (text === undefined)
+        return refuse('invalid_arguments', 'text: holds a PHI token this call never issued');
       if (types.length > 0) await options.onFlow?.({ ...flow, role, contentHash: sha256(text) });
-      return text;
+      return { ok: true as const, text };
     },
   });
 }

@@ -34,6 +34,7 @@ describe('no PHI in clear outside the EHR (canary call)', () => {
   let metricsText = '';
   const tokens: Record<string, string> = {};
   let forged: Response;
+  let badPhiRequests: Response[];
   let stolen: Response;
   let readyz: { checks: { name: string; status: string; detail?: string; flows?: unknown[] }[] };
   let tts: { allowed: Response; allowedText: string; refused: Response; unknown: Response };
@@ -106,6 +107,11 @@ describe('no PHI in clear outside the EHR (canary call)', () => {
     const refused = await post('/phi/reveal', { text: reply, for: 'cheap-tts' });
     const unknown = await post('/phi/reveal', { text: reply, for: 'nobody-tts' });
     tts = { allowed, allowedText, refused, unknown };
+    badPhiRequests = [
+      await post('/phi/reveal', { text: 'Hello [NAME_424242]', for: 'acme-tts' }),
+      await post('/phi/protect', { text: 42 }),
+      await post('/phi/reveal', { text: reply }),
+    ];
 
     // A token this call never issued, and this call's token used in another call.
     forged = await post('/tools/find_patient', { name: '[NAME_424242]', birthDate: tokens.DOB });
@@ -179,6 +185,20 @@ describe('no PHI in clear outside the EHR (canary call)', () => {
       ((await stolen.json()) as { error: { message: string } }).error.message,
       /^arguments\.name:/,
     );
+  });
+
+  it('answers bad PHI route requests with 400 naming the field', async () => {
+    const bodies = await Promise.all(
+      badPhiRequests.map(async (r) => [
+        r.status,
+        ((await r.json()) as { error: { message: string } }).error.message,
+      ]),
+    );
+    assert.deepEqual(bodies, [
+      [400, 'text: holds a PHI token this call never issued'],
+      [400, 'text: expected a string'],
+      [400, 'for: expected the name of the subprocessor that receives the text'],
+    ]);
   });
 
   it('lists the data flows on /readyz and warns of the vendor without a BAA', () => {

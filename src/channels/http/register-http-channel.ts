@@ -3,7 +3,6 @@
 // answer, refusals as `{error:{code,message}}` with 400/401/404/413/415/429; and the OpenAPI 3.1
 // document of the tenant's tools at `/openapi.json`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isEhrgateError } from '../../errors.ts';
 import type { CallPhi } from '../../tools/call-phi.ts';
 import type { ToolRouter } from '../../tools/contract.ts';
 import type { ChannelAuth } from '../auth/index.ts';
@@ -121,34 +120,16 @@ export async function registerHttpChannel(app: FastifyInstance, options: HttpCha
             channel: 'http' as const,
             text: body.text,
           };
-          try {
-            if (op === 'protect') {
-              const result = await phi.protect(target);
-              // Offsets and token types only: the values stay in the vault.
-              const spans = result.spans.map(({ type, start, end, token }) => ({ type, start, end, token }));
-              return reply.code(200).send({ text: result.text, spans });
-            }
-            return reply
-              .code(200)
-              .send({ text: await phi.reveal({ ...target, vendor: body.for as string }) });
-          } catch (error) {
-            if (isEhrgateError(error, 'ERR_PHI_FLOW_REFUSED')) {
-              return render(reply, channelError('phi_flow_refused', error.message));
-            }
-            if (isEhrgateError(error, 'ERR_PHI_TOKEN_UNKNOWN')) {
-              return render(
-                reply,
-                channelError('invalid_arguments', 'text: holds a PHI token this call never issued'),
-              );
-            }
-            if (isEhrgateError(error, 'ERR_INVALID_INPUT')) {
-              const code = error.message.includes('another tenant')
-                ? 'call_belongs_to_another_tenant'
-                : 'invalid_arguments';
-              return render(reply, channelError(code, error.message));
-            }
-            throw error;
+          if (op === 'protect') {
+            const result = await phi.protect(target);
+            if (!result.ok) return render(reply, channelError(result.code, result.message));
+            // Offsets and token types only: the values stay in the vault.
+            const spans = result.spans.map(({ type, start, end, token }) => ({ type, start, end, token }));
+            return reply.code(200).send({ text: result.text, spans });
           }
+          const result = await phi.reveal({ ...target, vendor: body.for as string });
+          if (!result.ok) return render(reply, channelError(result.code, result.message));
+          return reply.code(200).send({ text: result.text });
         },
       );
     },
