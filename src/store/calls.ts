@@ -182,7 +182,8 @@ export async function appendCallEvents(
         .compile(),
     );
   }
-  const changes = await store.writeAtomically(queries);
+  // Call events are the call's story, not a promise of DESIGN.md section 1: no fsync of their own.
+  const changes = await store.writeAtomically(queries, { sync: 'lazy' });
   return { missingCalls: counters.filter((c) => changes[c.index] === 0).map((c) => c.callId) };
 }
 

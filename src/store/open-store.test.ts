@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import {
   postgresBackend,
   sqliteBackend,
@@ -68,6 +69,24 @@ for (const backend of storeBackends()) {
       assert.deepEqual(ids.map((row) => row.id).sort(), ['atomic-1', 'atomic-2']);
       // The store is usable after the failed batch.
       await store.withTransaction((tx) => tx.deleteFrom('calls').where('tenant_id', '=', 'atomic').execute());
+    });
+
+    it('commits a lazy batch and keeps full durability for every other commit, after a failure too', async () => {
+      const insert = (id: string) =>
+        store.db
+          .insertInto('calls')
+          .values({ id, tenant_id: 'lazy', channel: 'sim', started_at: 1 })
+          .compile();
+      await store.writeAtomically([insert('lazy-1')], { sync: 'lazy' });
+      await assert.rejects(store.writeAtomically([insert('lazy-1')], { sync: 'lazy' }));
+      const durability =
+        store.dialect === 'sqlite'
+          ? await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db)
+          : await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(store.db);
+      // SQLite FULL is 2 (https://sqlite.org/pragma.html#pragma_synchronous); PostgreSQL 'on'.
+      assert.deepEqual(Object.values(durability.rows[0] ?? {}), [store.dialect === 'sqlite' ? 2 : 'on']);
+      const rows = await store.db.selectFrom('calls').select('id').where('tenant_id', '=', 'lazy').execute();
+      assert.deepEqual(rows, [{ id: 'lazy-1' }]);
     });
 
     it('commits a transaction whose callback resolves', async () => {

@@ -71,7 +71,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     location.dialect,
     db,
     location.description,
-    driver && ((queries) => driver.executeAtomically(queries)),
+    driver && ((queries, lazy) => driver.executeAtomically(queries, lazy)),
   );
 }
 
@@ -79,13 +79,13 @@ class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly db: Kysely<Database>;
   readonly #description: string;
-  readonly #atomic: ((queries: readonly CompiledQuery[]) => Promise<number[]>) | undefined;
+  readonly #atomic: ((queries: readonly CompiledQuery[], lazy: boolean) => Promise<number[]>) | undefined;
 
   constructor(
     dialect: 'sqlite' | 'postgres',
     db: Kysely<Database>,
     description: string,
-    atomic?: (queries: readonly CompiledQuery[]) => Promise<number[]>,
+    atomic?: (queries: readonly CompiledQuery[], lazy: boolean) => Promise<number[]>,
   ) {
     this.dialect = dialect;
     this.db = db;
@@ -93,10 +93,15 @@ class KyselyStore implements Store {
     this.#atomic = atomic;
   }
 
-  async writeAtomically(queries: readonly CompiledQuery[]): Promise<number[]> {
+  async writeAtomically(
+    queries: readonly CompiledQuery[],
+    options: { sync?: 'full' | 'lazy' } = {},
+  ): Promise<number[]> {
     if (queries.length === 0) return [];
     if (this.#atomic === undefined) {
       return this.db.transaction().execute(async (tx) => {
+        // PostgreSQL's own lazy commit: the WAL flush is not waited for, for this transaction only.
+        if (options.sync === 'lazy') await sql`set local synchronous_commit to off`.execute(tx);
         const changes: number[] = [];
         for (const query of queries) {
           changes.push(Number((await tx.executeQuery(query)).numAffectedRows ?? 0));
@@ -105,7 +110,7 @@ class KyselyStore implements Store {
       });
     }
     try {
-      return await this.#atomic(queries);
+      return await this.#atomic(queries, options.sync === 'lazy');
     } catch (error) {
       throw classifyStoreError(error);
     }

@@ -58,12 +58,13 @@ export class NodeSqliteDriver implements Driver {
    * Writes `queries` in one transaction and one round trip to the SQLite thread, in turn with
    * Kysely's own transactions (the same mutex). Used where a write waits on the answer's path.
    */
-  async executeAtomically(queries: readonly CompiledQuery[]): Promise<number[]> {
+  async executeAtomically(queries: readonly CompiledQuery[], lazy = false): Promise<number[]> {
     const release = await this.#mutex.acquire();
     try {
       if (!this.#thread) throw new EhrgateError('ERR_STORE_UNAVAILABLE', 'the SQLite store is closed');
       return await this.#thread.batch(
         queries.map((q) => ({ sql: q.sql, params: q.parameters as SQLInputValue[] })),
+        lazy,
       );
     } finally {
       release();

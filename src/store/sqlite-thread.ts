@@ -63,8 +63,11 @@ export class SqliteThread {
   }
 
   /** Runs the statements in one transaction, in one message to the thread; rows changed by each. */
-  async batch(statements: readonly { sql: string; params: readonly SQLInputValue[] }[]): Promise<number[]> {
-    return ((await this.#send({ op: 'batch', statements })).rows ?? []) as number[];
+  async batch(
+    statements: readonly { sql: string; params: readonly SQLInputValue[] }[],
+    lazy = false,
+  ): Promise<number[]> {
+    return ((await this.#send({ op: 'batch', statements, lazy })).rows ?? []) as number[];
   }
 
   async rollbackIfOpen(): Promise<void> {

@@ -17,6 +17,8 @@ export type SqliteRequest =
   | {
       readonly id: number;
       readonly op: 'batch';
+      /** Commit without waiting for fsync (see Store.writeAtomically's `sync`). */
+      readonly lazy?: boolean;
       readonly statements: readonly { readonly sql: string; readonly params: readonly SQLInputValue[] }[];
     }
   | { readonly id: number; readonly op: 'rollback-if-open' }
@@ -133,6 +135,9 @@ function serve(db: DatabaseSync): void {
         }
       } else if (request.op === 'batch') {
         // One transaction in one message: the event loop waits for one round trip and one fsync.
+        // A lazy batch commits without fsync (WAL with synchronous=NORMAL: safe against a crash
+        // of the process, and flushed to disk by the next FULL commit, https://sqlite.org/wal.html).
+        if (request.lazy) db.exec('PRAGMA synchronous=NORMAL');
         db.exec('begin immediate');
         const changes: number[] = [];
         try {
@@ -143,6 +148,8 @@ function serve(db: DatabaseSync): void {
         } catch (error) {
           if (db.isTransaction) db.exec('rollback');
           throw error;
+        } finally {
+          if (request.lazy) db.exec('PRAGMA synchronous=FULL');
         }
         reply = { id: request.id, rows: changes };
       } else if (request.op === 'rollback-if-open') {

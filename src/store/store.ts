@@ -12,9 +12,12 @@ export interface Store {
   /**
    * Writes compiled statements in one transaction, as one round trip where the dialect allows
    * (SQLite's thread): for appends a tool call's answer waits on. Resolves with the rows each
-   * statement changed; errors are the store's typed ones.
+   * statement changed; errors are the store's typed ones. `sync: 'lazy'` commits without waiting
+   * for the disk on SQLite (safe against a crash of the process; on disk with the next commit),
+   * for records that are not a promise of DESIGN.md section 1 (call events); the outbox and the
+   * audit chain keep the default.
    */
-  writeAtomically(queries: readonly CompiledQuery[]): Promise<number[]>;
+  writeAtomically(queries: readonly CompiledQuery[], options?: { sync?: 'full' | 'lazy' }): Promise<number[]>;
   /** A cheap round trip; throws ERR_STORE_UNAVAILABLE. */
   ping(): Promise<void>;
   close(): Promise<void>;
