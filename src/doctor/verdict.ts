@@ -1,9 +1,8 @@
 // From check results to verdicts: per workflow (blocked by any blocker that affects it), per
 // tenant and per run, with the exit code issue 8 fixes: 0 ready, 1 warnings only, 2 blockers.
-import { requiredScopes, type ScopeStyle } from '../auth/index.ts';
+import { requiredScopes, type ScopeStyle, scopeMatrixFor } from '../auth/index.ts';
 import type { TenantConfig, Vendor, Workflow } from '../config/index.ts';
 import { ehrWorkflows } from './checks/scopes.ts';
-import { scopeMatrixFor } from './lib/scope-needs.ts';
 import type {
   CheckResult,
   DoctorFacts,

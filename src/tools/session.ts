@@ -6,11 +6,9 @@
 import { EhrgateError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { appendCallEvents, type NewCallEvent, openCall } from '../store/index.ts';
+import { IDENTITY_VERIFIED_EVENT } from '../workflows/identity/attempts.ts';
 import { openJson, sealJson } from '../workflows/lib/sealed-json.ts';
 import type { ChannelName, ToolCallResult } from './contract.ts';
-
-/** The call event that tells any process who this call verified (tools/lib/verified-patient.ts). */
-export const SESSION_VERIFIED_EVENT = 'session.verified';
 
 /** Who find_patient (or register_patient) verified in this call: a handle, not a record. */
 export type VerifiedPatient = {
@@ -190,7 +188,10 @@ export function createCallSessions(options: CallSessionsOptions): CallSessions {
   };
 }
 
-/** Who a tool of this call, run by another process or an earlier life of this one, verified. */
+/**
+ * Who this call verified, when its tools ran in another process or an earlier life of this one:
+ * the identity workflow records every verification (find_patient and register_patient alike).
+ */
 async function verifiedEarlier(
   store: Store,
   tenantId: string,
@@ -201,7 +202,7 @@ async function verifiedEarlier(
     .select(['data_enc', 'key_id', 'at'])
     .where('tenant_id', '=', tenantId)
     .where('call_id', '=', storeCallId)
-    .where('type', '=', SESSION_VERIFIED_EVENT)
+    .where('type', '=', IDENTITY_VERIFIED_EVENT)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -11,11 +11,11 @@ import {
   SCOPE_MATRIX,
   type ScopeMatrix,
   type ScopeStyle,
+  scopeMatrixFor,
   scopeStyleOf,
   workflowReadiness,
 } from '../../auth/index.ts';
 import type { Workflow } from '../../config/index.ts';
-import { scopeMatrixFor } from '../lib/scope-needs.ts';
 import type { Check, Finding } from '../types.ts';
 
 const INTERACTION_NAMES: Readonly<Record<Interaction, string>> = {

@@ -50,7 +50,7 @@ export const findPatientTool = defineTool({
       ...(args.postalCode === undefined ? {} : { postalCode: args.postalCode }),
     });
     if (result.status === 'verified') {
-      await rememberVerifiedPatient(context, result.patient);
+      rememberVerifiedPatient(context, result.patient);
       context.rememberPatientFacts(result.facts);
     }
     return result;

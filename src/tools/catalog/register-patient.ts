@@ -54,7 +54,7 @@ export const registerPatientTool = defineTool({
       ...(args.gender === undefined ? {} : { gender: args.gender }),
     });
     if (result.status === 'confirmed') {
-      await rememberVerifiedPatient(context, result.patient);
+      rememberVerifiedPatient(context, result.patient);
       context.rememberPatientFacts({
         name: args.name,
         ...(ISO_DATE.test(args.birthDate) ? { birthDate: args.birthDate } : {}),

@@ -32,6 +32,7 @@ import {
 } from '../lib/verified-record-write.ts';
 import type { WriteOutcome } from '../outcome.ts';
 import { firstOutcome } from '../scheduling/verified-write.ts';
+import { IDENTITY_VERIFIED_EVENT, recordIdentityEvent } from './attempts.ts';
 import { type CandidateQuery, findCandidates } from './candidates.ts';
 import type { IdentityContext } from './context.ts';
 import { normalizePhone, normalizePostalCode } from './phone.ts';
@@ -196,12 +197,15 @@ export function registrationInstruction(
   );
 }
 
-function toRegisterOutcome(
+// A registered caller counts as verified for the call: recorded as find_patient records it, so
+// a gateway process that receives the call's next tool call knows who it is (tools/session.ts).
+async function toRegisterOutcome(
   context: IdentityContext,
   callId: string,
   outcome: RecordOutcome,
-): RegisterPatientOutcome {
+): Promise<RegisterPatientOutcome> {
   if (outcome.status !== 'confirmed') return outcome;
+  await recordIdentityEvent(context, callId, IDENTITY_VERIFIED_EVENT, { patientId: outcome.data.id });
   return {
     status: 'confirmed',
     say: SAY.registered,
@@ -225,7 +229,7 @@ export async function registerPatient(
   const key = { tenantId: context.tenantId, idempotencyKey: input.idempotencyKey, requestHash: hash };
   const first = await firstOutcome(context.store, key, context.inFlight);
   if (first !== undefined && first !== 'timeout') {
-    return toRegisterOutcome(context, input.callId, first as WriteOutcome<never> as RecordOutcome);
+    return await toRegisterOutcome(context, input.callId, first as WriteOutcome<never> as RecordOutcome);
   }
 
   if (first === undefined) {
@@ -258,7 +262,7 @@ export async function registerPatient(
         },
         context.write,
       );
-      return toRegisterOutcome(context, input.callId, outcome);
+      return await toRegisterOutcome(context, input.callId, outcome);
     }
     if (duplicates.length > 0) return { status: 'failed', reason: 'duplicate', say: SAY.duplicate };
   }
@@ -292,5 +296,5 @@ export async function registerPatient(
     },
     context.write,
   );
-  return toRegisterOutcome(context, input.callId, outcome);
+  return await toRegisterOutcome(context, input.callId, outcome);
 }
