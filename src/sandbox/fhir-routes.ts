@@ -41,7 +41,7 @@ import {
   unpersisted,
 } from './scheduling/write-faults.ts';
 import type { SearchQuery } from './search.ts';
-import { buildSearchBundle } from './search-bundle.ts';
+import { buildSearchBundle, encodeBundle } from './search-bundle.ts';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const JSON_PATCH = 'application/json-patch+json';
@@ -388,7 +388,7 @@ export async function mountFhirPersonality(
           id: crypto.randomUUID(),
           now: now(),
         });
-        return reply.code(200).type(FHIR_JSON).send(bundle);
+        return reply.code(200).type(FHIR_JSON).send(encodeBundle(bundle));
       });
       scope.get('/:resourceType', config('search'), searchHandler);
       scope.post('/:resourceType/_search', config('search'), searchHandler);

@@ -67,3 +67,26 @@ test('refuses a resource type that is not FHIR R4', async () => {
     (error: unknown) => error instanceof FhirOutcomeError && error.status === 404,
   );
 });
+
+test('reports the writes since a generation, and nothing once they are not all known', async () => {
+  const store = new FhirStore();
+  const start = store.generation('Patient');
+  assert.deepEqual(store.changesSince('Patient', start), []);
+  const { resource } = await store.create(patient('Log'));
+  const updated = (await store.update('Patient', resource.id, { ...resource, active: true })).resource;
+  await store.delete('Patient', resource.id);
+  const changes = store.changesSince('Patient', start);
+  assert.deepEqual(changes, [
+    { after: resource, generation: start + 1 },
+    { before: resource, after: updated, generation: start + 2 },
+    { before: updated, generation: start + 3 },
+  ]);
+  assert.equal(store.changesSince('Patient', start + 2)?.length, 1);
+
+  for (let i = 0; i < 70; i++) await store.create(patient(`Many${i}`));
+  assert.equal(store.changesSince('Patient', start), undefined, 'older than the log');
+  const recent = store.generation('Patient');
+  store.clear();
+  assert.equal(store.changesSince('Patient', recent), undefined, 'a reset is not a list of writes');
+  assert.deepEqual(store.changesSince('Patient', store.generation('Patient')), []);
+});

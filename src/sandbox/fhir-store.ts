@@ -16,7 +16,7 @@ import { MemoryRepository } from '@medplum/fhir-router';
 import type { Resource } from '@medplum/fhirtypes';
 import { applyPatch } from 'rfc6902';
 import { FhirOutcomeError, fhirError, issue, outcome } from './lib/outcome.ts';
-import type { ResourceSource, SearchPage, SearchQuery, SearchSettings } from './search.ts';
+import type { ResourceChange, ResourceSource, SearchPage, SearchQuery, SearchSettings } from './search.ts';
 import { matchAll, search } from './search.ts';
 import { assertValidResource } from './validate.ts';
 
@@ -80,6 +80,12 @@ export class VersionConflictError extends FhirOutcomeError {
 
 const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
 
+/**
+ * Writes remembered per type for search.ts to carry its tables over to the next generation
+ * (a booking changes one Slot, not the order of the others); older ones mean a rebuild.
+ */
+const MAX_LOGGED_CHANGES = 64;
+
 function key(resourceType: string, id: string): string {
   return `${resourceType}/${id}`;
 }
@@ -91,6 +97,8 @@ export class FhirStore implements ResourceSource {
   readonly #versions = new Map<string, number>();
   readonly #deleted = new Set<string>();
   readonly #generations = new Map<string, number>();
+  /** Per type, the latest writes in order, each with the generation it started. */
+  readonly #changes = new Map<string, (ResourceChange & { generation: number })[]>();
   readonly #now: () => Date;
   readonly #generateId: () => string;
 
@@ -111,6 +119,13 @@ export class FhirStore implements ResourceSource {
 
   generation(resourceType: string): number {
     return this.#generations.get(resourceType) ?? 0;
+  }
+
+  changesSince(resourceType: string, generation: number): readonly ResourceChange[] | undefined {
+    if (generation === this.generation(resourceType)) return [];
+    const log = this.#changes.get(resourceType) ?? [];
+    if (log.length === 0 || log[0].generation > generation + 1) return undefined;
+    return log.filter((change) => change.generation > generation);
   }
 
   // --- reads
@@ -227,7 +242,7 @@ export class FhirStore implements ResourceSource {
     const existing = this.#current.get(resourceType)?.get(id);
     if (existing === undefined) return;
     this.#current.get(resourceType)?.delete(id);
-    this.#bump(resourceType);
+    this.#bump(resourceType, { before: existing });
     this.#deleted.add(key(resourceType, id));
     await this.#repo.deleteResource(resourceType, id);
   }
@@ -252,6 +267,9 @@ export class FhirStore implements ResourceSource {
   /** Forgets everything (for `POST /_sandbox/reset`). */
   clear(): void {
     this.#repo.clear();
+    // Search tables are keyed by generation (search.ts): emptied types must not keep theirs,
+    // and with no change logged (#bump) they cannot be carried over either.
+    for (const resourceType of this.#current.keys()) this.#bump(resourceType);
     this.#current.clear();
     this.#versions.clear();
     this.#deleted.clear();
@@ -259,8 +277,20 @@ export class FhirStore implements ResourceSource {
 
   // --- internals
 
-  #bump(resourceType: string): void {
-    this.#generations.set(resourceType, this.generation(resourceType) + 1);
+  /** A new generation of the type; `change` is logged for changesSince (absent: not loggable). */
+  #bump(resourceType: string, change?: ResourceChange): void {
+    const generation = this.generation(resourceType) + 1;
+    this.#generations.set(resourceType, generation);
+    let log = this.#changes.get(resourceType);
+    if (log === undefined) {
+      log = [];
+      this.#changes.set(resourceType, log);
+    }
+    if (change === undefined) log.length = 0;
+    else {
+      log.push({ ...change, generation });
+      if (log.length > MAX_LOGGED_CHANGES) log.shift();
+    }
   }
 
   #assertType(resourceType: string): void {
@@ -310,8 +340,9 @@ export class FhirStore implements ResourceSource {
       this.#current.set(next.resourceType, byId);
     }
     const stored = deepFreeze(structuredClone(next));
+    const before = byId.get(id);
     byId.set(id, stored);
-    this.#bump(next.resourceType);
+    this.#bump(next.resourceType, before === undefined ? { after: stored } : { before, after: stored });
     // MemoryRepository keeps the version history for vread; it takes id and versionId as given.
     return this.#repo.createResource(next).then(() => stored);
   }

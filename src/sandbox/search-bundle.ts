@@ -1,9 +1,10 @@
 // The searchset Bundle for a page of results (R4 bundle.html, search.html#return): absolute
 // `self`/`next`/`previous` links that repeat the applied parameters with `_count` and `_offset`,
 // `match` entries, `include` entries, and an `outcome` entry for parameters dropped under
-// lenient handling.
+// lenient handling. encodeBundle writes it as bytes from each entry's cached JSON.
 
 import type { Bundle, BundleEntry, BundleLink, Resource } from '@medplum/fhirtypes';
+import { entryJson } from './lib/entry-json.ts';
 import { outcome } from './lib/outcome.ts';
 import type { SearchPage } from './search.ts';
 
@@ -51,4 +52,30 @@ export function buildSearchBundle(
     link,
     ...(entries.length === 0 ? {} : { entry: entries }),
   };
+}
+
+/**
+ * `Buffer.from(JSON.stringify(bundle))`, byte for byte, with each entry copied from its cached
+ * JSON (lib/entry-json.ts) instead of serialised again. Needs `entry` to be the Bundle's last
+ * key, as buildSearchBundle writes it; any other Bundle is stringified whole.
+ */
+export function encodeBundle(bundle: Bundle): Buffer {
+  const { entry, ...rest } = bundle;
+  const keys = Object.keys(bundle);
+  const whole = entry === undefined || keys[keys.length - 1] !== 'entry';
+  const head = JSON.stringify(whole ? bundle : rest);
+  const opening = whole ? head : `${head.slice(0, -1)}${head === '{}' ? '' : ','}"entry":[`;
+  const entries = whole ? [] : entry.map(entryJson);
+  const closing = whole ? '' : ']}';
+  let length = Buffer.byteLength(opening) + closing.length + Math.max(0, entries.length - 1);
+  for (const bytes of entries) length += bytes.length;
+  const out = Buffer.allocUnsafe(length);
+  let offset = out.write(opening, 0);
+  for (let i = 0; i < entries.length; i++) {
+    if (i > 0) offset = out.writeUInt8(0x2c, offset);
+    out.set(entries[i], offset);
+    offset += entries[i].length;
+  }
+  out.write(closing, offset);
+  return out;
 }

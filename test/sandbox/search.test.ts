@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Bundle, OperationOutcome, Patient, Schedule, Slot } from '@medplum/fhirtypes';
+import { VISIT_TYPES } from '../../src/sandbox/seed.ts';
 import { type SandboxHandle, startSandbox } from '../../src/sandbox/server.ts';
 import { call, fhirJson, isOperationOutcome, REFERENCE_DATE, searchAll } from './support.ts';
 
@@ -230,4 +231,83 @@ test('sees a write in the next search (the index follows updates)', async () => 
     `${base}/Slot?${slot.schedule.reference?.replace('Schedule/', 'schedule=')}&status=free&_id=${slot.id}`,
   );
   assert.equal(bySchedule.body.entry?.[0]?.resource?.status, 'free');
+});
+
+/** The gateway's find_slots search (src/ehr/fhir-r4/find-slots.ts): one request, two days. */
+function findSlotsUrl(from: string, to: string): string {
+  const params = new URLSearchParams([
+    ['status', 'free'],
+    ['service-type', `${VISIT_TYPES.followUp.system}|${VISIT_TYPES.followUp.code}`],
+    ['start', `ge${from}`],
+    ['start', `lt${to}`],
+    ['_include', 'Slot:schedule'],
+    ['_include:iterate', 'Schedule:actor'],
+    ['_sort', 'start'],
+    ['_count', '100'],
+  ]);
+  return `${base}/Slot?${params}`;
+}
+
+function matchedSlots(bundle: Bundle): Slot[] {
+  return (bundle.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource as Slot);
+}
+
+test('stops offering a slot the moment it is booked, and offers it again once freed (P4)', async () => {
+  const url = findSlotsUrl('2025-03-10T04:00:00Z', '2025-03-12T04:00:00Z');
+  const before = (await call<Bundle>(url)).body;
+  const offered = matchedSlots(before);
+  assert.ok(offered.length > 10);
+  const starts = offered.map((s) => s.start);
+  assert.deepEqual(starts, [...starts].sort(), 'sorted by start');
+  const slot = offered[3];
+
+  // The fhir-r4 adapter books by marking the Slot busy under If-Match (src/ehr/fhir-r4/slot-claim.ts).
+  const claimed = await call<Slot>(
+    `${base}/Slot/${slot.id}`,
+    fhirJson('PUT', { ...slot, status: 'busy' }, { 'if-match': `W/"${slot.meta?.versionId}"` }),
+  );
+  assert.equal(claimed.status, 200);
+  const during = (await call<Bundle>(url)).body;
+  assert.equal(during.total, (before.total as number) - 1);
+  assert.ok(!matchedSlots(during).some((s) => s.id === slot.id), 'the booked slot is not offered');
+  assert.deepEqual(
+    matchedSlots(during)
+      .slice(0, offered.length - 1)
+      .map((s) => s.id),
+    offered.filter((s) => s.id !== slot.id).map((s) => s.id),
+    'the others are offered in the same order (a page of 100: the next slot moves up into it)',
+  );
+
+  const freed = await call<Slot>(
+    `${base}/Slot/${slot.id}`,
+    fhirJson('PUT', { ...claimed.body, status: 'free' }),
+  );
+  assert.equal(freed.status, 200);
+  const after = (await call<Bundle>(url)).body;
+  assert.equal(after.total, before.total);
+  assert.deepEqual(
+    matchedSlots(after).map((s) => s.id),
+    offered.map((s) => s.id),
+  );
+  assert.equal(
+    matchedSlots(after)[3].meta?.versionId,
+    freed.body.meta?.versionId,
+    'the current version is sent',
+  );
+});
+
+test('answers the find_slots search with the same bundle whether or not its entries were cached', async () => {
+  const url = findSlotsUrl('2025-03-17T04:00:00Z', '2025-03-19T04:00:00Z');
+  const strip = (bundle: Bundle): Bundle => ({ ...bundle, id: 'x', meta: {} });
+  const first = strip((await call<Bundle>(url)).body);
+  const second = strip((await call<Bundle>(url)).body);
+  assert.deepEqual(second, first);
+  assert.deepEqual([...new Set((first.entry ?? []).map((e) => e.search?.mode))], ['match', 'include']);
+  const included = (first.entry ?? [])
+    .filter((e) => e.search?.mode === 'include')
+    .map((e) => e.resource?.resourceType);
+  assert.deepEqual([...new Set(included)].sort(), ['Location', 'Practitioner', 'Schedule']);
+  for (const entry of first.entry ?? []) {
+    assert.equal(entry.fullUrl, `${base}/${entry.resource?.resourceType}/${entry.resource?.id}`);
+  }
 });
