@@ -291,7 +291,11 @@ export const configFileSchema = strictObject({
     port: port().default(DEFAULT_SERVER_PORT),
     host: text().default(DEFAULT_SERVER_HOST),
   }).prefault({}),
-  store: strictObject({ url: storeUrl().optional() }).prefault({}),
+  store: strictObject({
+    url: storeUrl().optional(),
+    // SQLite's connection on the event loop (default) or in a worker thread: src/store/sqlite-host.ts.
+    sqliteThreading: z.enum(['inline', 'worker']).optional(),
+  }).prefault({}),
   sandbox: strictObject({ port: port().default(DEFAULT_SANDBOX_PORT) }).prefault({}),
   tenants: z
     .array(tenant)

@@ -17,7 +17,7 @@ export type ConfigSource = { readonly kind: 'file'; readonly path: string } | { 
 export type EhrgateConfig = Resolved<Omit<ConfigFileOutput, 'store'>> & {
   // postgres://... or sqlite:/absolute/path or :memory:; undefined means the store's own default
   // (SQLite under ./data, DESIGN.md section 7). DATABASE_URL fills it when the file does not.
-  readonly store: { readonly url: string | undefined };
+  readonly store: { readonly url: string | undefined; readonly sqliteThreading?: 'inline' | 'worker' };
   // Where the configuration came from, for `ehrgate doctor` and start-up logs.
   readonly source: ConfigSource;
 };

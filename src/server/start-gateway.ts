@@ -97,7 +97,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     }
 
     // config.store.url already holds DATABASE_URL when the file names no store.
-    const store = await openStore({ url: config.store.url, dataDir: options.dataDir });
+    const store = await openStore({
+      url: config.store.url,
+      dataDir: options.dataDir,
+      ...(config.store.sqliteThreading === undefined
+        ? {}
+        : { sqliteThreading: config.store.sqliteThreading }),
+    });
     cleanups.push(() => store.close());
     // PHI columns are sealed with AES-256-GCM from here on (compliance/encryption): keys from
     // EHRGATE_DATA_KEYS, or a key generated into the data directory for a single host.

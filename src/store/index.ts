@@ -39,6 +39,7 @@ export type {
   WorkItemRow,
   WorkItemStatus,
 } from './schema.ts';
+export type { SqliteThreading } from './sqlite-host.ts';
 export type { Store } from './store.ts';
 export type { NewWorkItem } from './work-items.ts';
 export {

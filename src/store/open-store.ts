@@ -8,6 +8,7 @@ import { migrateToLatest } from './migrate.ts';
 import { createCheckedPool } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
+import type { SqliteThreading } from './sqlite-host.ts';
 import type { Store } from './store.ts';
 import { resolveStoreLocation } from './store-location.ts';
 
@@ -18,6 +19,8 @@ export type StoreOptions = {
   dataDir?: string;
   /** Operational messages (never PHI); default: discarded. */
   log?: (msg: string) => void;
+  /** SQLite only: where its connection runs (sqlite-host.ts); default 'inline', the event loop. */
+  sqliteThreading?: SqliteThreading;
 };
 
 /**
@@ -49,7 +52,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
         );
       }
     }
-    sqlite = new NodeSqliteDialect({ path: location.path });
+    sqlite = new NodeSqliteDialect({
+      path: location.path,
+      ...(options.sqliteThreading === undefined ? {} : { threading: options.sqliteThreading }),
+    });
     dialect = sqlite;
   }
   const db = new Kysely<Database>({ dialect: new TypedErrorsDialect(dialect) });

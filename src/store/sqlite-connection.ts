@@ -1,17 +1,17 @@
 import type { SQLInputValue } from 'node:sqlite';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
-import type { SqliteThread } from './sqlite-thread.ts';
+import type { SqliteHost } from './sqlite-host.ts';
 
-/** Kysely's view of the one node:sqlite connection, which lives in its own thread (sqlite-worker.ts). */
+/** Kysely's view of the one node:sqlite connection (sqlite-host.ts). */
 export class NodeSqliteConnection implements DatabaseConnection {
-  readonly #thread: SqliteThread;
+  readonly #host: SqliteHost;
 
-  constructor(thread: SqliteThread) {
-    this.#thread = thread;
+  constructor(host: SqliteHost) {
+    this.#host = host;
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.#thread.query(compiledQuery.sql, compiledQuery.parameters as SQLInputValue[]);
+    const result = await this.#host.query(compiledQuery.sql, compiledQuery.parameters as SQLInputValue[]);
     if (result.rows !== undefined) return { rows: result.rows as R[] };
     return {
       rows: [],
@@ -21,7 +21,7 @@ export class NodeSqliteConnection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    // The store streams nothing large; rows cross the thread boundary in one message.
+    // The store streams nothing large; rows come back in one answer.
     const { rows } = await this.executeQuery<R>(compiledQuery);
     for (const row of rows) yield { rows: [row] };
   }

@@ -12,27 +12,47 @@ import {
 import { EhrgateError } from '../errors.ts';
 import { Mutex } from './lib/mutex.ts';
 import { NodeSqliteConnection } from './sqlite-connection.ts';
-import { SqliteThread } from './sqlite-thread.ts';
+import type { SqliteTransaction, SqliteTransactionResult } from './sqlite-executor.ts';
+import { openSqliteHost, type SqliteHost, type SqliteThreading, sqliteError } from './sqlite-host.ts';
 
 export type NodeSqliteDialectConfig = {
   /** A file path, or ':memory:'. */
   readonly path: string;
   /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
   readonly busyTimeoutMs?: number;
+  /** Where the connection runs (sqlite-host.ts); default DEFAULT_SQLITE_THREADING. */
+  readonly threading?: SqliteThreading;
 };
 
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/** On the event loop: measured on this 2-core VM (bench/gateway-overhead.bench.ts), see sqlite-host.ts. */
+export const DEFAULT_SQLITE_THREADING: SqliteThreading = 'inline';
 
 /**
- * One node:sqlite connection shared by the whole process, in a thread of its own (sqlite-worker.ts)
- * so that its fsyncs never stall the event loop. SQLite allows one writer at a time anyway; a
+ * Longest a lazy write waits for a durable one to ride with. Short against a voice call's pace
+ * (a tool call every few seconds), long against the EHR round trip in between a tool call's
+ * first event and its audit record.
+ */
+export const LAZY_WRITE_HOLD_MS = 20;
+
+type HeldWrite = {
+  readonly transaction: SqliteTransaction;
+  readonly resolve: (changes: number[]) => void;
+  readonly reject: (error: unknown) => void;
+};
+
+/**
+ * One node:sqlite connection shared by the whole process (sqlite-host.ts: on the event loop or in
+ * a thread of its own). SQLite allows one writer at a time anyway; a
  * mutex hands the connection to one transaction at a time, so a second transaction waits for the
  * first to commit instead of running its statements inside it.
  */
 export class NodeSqliteDriver implements Driver {
   readonly #config: NodeSqliteDialectConfig;
   readonly #mutex = new Mutex();
-  #thread: SqliteThread | undefined;
+  #host: SqliteHost | undefined;
+  #held: HeldWrite[] = [];
+  #holdTimer: NodeJS.Timeout | undefined;
   #connection: NodeSqliteConnection | undefined;
   #release: (() => void) | undefined;
 
@@ -45,34 +65,96 @@ export class NodeSqliteDriver implements Driver {
         'SQLite busyTimeoutMs must be a whole number of milliseconds >= 0',
       );
     }
-    this.#config = Object.freeze({ path: config.path, busyTimeoutMs });
+    this.#config = Object.freeze({ ...config, busyTimeoutMs });
   }
 
   async init(): Promise<void> {
     const busyTimeoutMs = this.#config.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS;
-    this.#thread = await SqliteThread.open({ path: this.#config.path, busyTimeoutMs });
-    this.#connection = new NodeSqliteConnection(this.#thread);
+    this.#host = await openSqliteHost(
+      { path: this.#config.path, busyTimeoutMs },
+      this.#config.threading ?? DEFAULT_SQLITE_THREADING,
+    );
+    this.#connection = new NodeSqliteConnection(this.#host);
   }
 
   /**
    * Writes `queries` in one transaction and one round trip to the SQLite thread, in turn with
    * Kysely's own transactions (the same mutex). Used where a write waits on the answer's path.
+   * A lazy write is held back up to LAZY_WRITE_HOLD_MS and goes with the next message to the
+   * thread: a tool call's events then share the round trip and the fsync of its audit record.
    */
   async executeAtomically(queries: readonly CompiledQuery[], lazy = false): Promise<number[]> {
+    const transaction: SqliteTransaction = {
+      lazy,
+      statements: queries.map((q) => ({ sql: q.sql, params: q.parameters as SQLInputValue[] })),
+    };
+    if (lazy) {
+      return new Promise((resolve, reject) => {
+        this.#held.push({ transaction, resolve, reject });
+        this.#holdTimer ??= setTimeout(() => void this.#flushHeld(), LAZY_WRITE_HOLD_MS);
+      });
+    }
+    // Held writes made before this one go with it, those made while it waits for the lock after:
+    // every caller takes what is held when it asks, and the lock serves callers in order.
+    const held = this.#takeHeld();
     const release = await this.#mutex.acquire();
     try {
-      if (!this.#thread) throw new EhrgateError('ERR_STORE_UNAVAILABLE', 'the SQLite store is closed');
-      return await this.#thread.batch(
-        queries.map((q) => ({ sql: q.sql, params: q.parameters as SQLInputValue[] })),
-        lazy,
-      );
+      const [result] = await this.#write(held, [transaction]);
+      return changesOf(result);
+    } finally {
+      release();
+    }
+  }
+
+  #takeHeld(): HeldWrite[] {
+    const held = this.#held;
+    this.#held = [];
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    return held;
+  }
+
+  /** Sends `held` first, in the order they were made, then `transactions`; the latter's results. */
+  async #write(
+    held: readonly HeldWrite[],
+    transactions: readonly SqliteTransaction[],
+  ): Promise<readonly SqliteTransactionResult[]> {
+    let results: readonly SqliteTransactionResult[];
+    try {
+      if (!this.#host) throw new EhrgateError('ERR_STORE_UNAVAILABLE', 'the SQLite store is closed');
+      results = await this.#host.write([...held.map((write) => write.transaction), ...transactions]);
+    } catch (error) {
+      for (const write of held) write.reject(error);
+      throw error;
+    }
+    for (const [i, write] of held.entries()) {
+      try {
+        write.resolve(changesOf(results[i]));
+      } catch (error) {
+        write.reject(error);
+      }
+    }
+    return results.slice(held.length);
+  }
+
+  // With the lock, so held writes never land inside another caller's BEGIN ... COMMIT. Their
+  // failures reach their own callers (#write).
+  async #flushHeld(): Promise<void> {
+    const held = this.#takeHeld();
+    if (held.length === 0) return;
+    const release = await this.#mutex.acquire();
+    try {
+      await this.#write(held, []).catch(() => {});
     } finally {
       release();
     }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    // A query sees every write this process made before it, held ones included.
+    const held = this.#takeHeld();
     const release = await this.#mutex.acquire();
+    if (held.length > 0) await this.#write(held, []).catch(() => {});
     if (!this.#connection) {
       release();
       throw new EhrgateError('ERR_STORE_UNAVAILABLE', 'the SQLite store is closed');
@@ -96,7 +178,7 @@ export class NodeSqliteDriver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     // Only when a transaction is still open: see sqlite-worker.ts.
     void connection;
-    await this.#thread?.rollbackIfOpen();
+    await this.#host?.rollbackIfOpen();
   }
 
   async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
@@ -126,11 +208,20 @@ export class NodeSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    const thread = this.#thread;
-    this.#thread = undefined;
+    await this.#flushHeld();
+    const thread = this.#host;
+    this.#host = undefined;
     this.#connection = undefined;
     await thread?.close();
   }
+}
+
+function changesOf(result: SqliteTransactionResult | undefined): number[] {
+  if (result === undefined) {
+    throw new EhrgateError('ERR_STORE_UNAVAILABLE', 'the SQLite thread left a transaction unanswered');
+  }
+  if ('error' in result) throw sqliteError(result.error);
+  return result.changes;
 }
 
 // The same node Kysely's own SqliteDriver builds: the identifier node has the compiler quote

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type StoreOptions } from '../../src/store/open-store.ts';
+import type { SqliteThreading } from '../../src/store/sqlite-host.ts';
 import type { Store } from '../../src/store/store.ts';
 
 /** The server's maintenance database; tests never write to it, they only create and drop their own. */
 export const TEST_PG_ADMIN_URL = process.env.EHRGATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export type StoreBackend = {
-  readonly name: 'sqlite' | 'postgres';
+  readonly name: 'sqlite' | 'sqlite-worker' | 'postgres';
   /** The store URL of this factory's database (created on first call). */
   url(): Promise<string>;
   /** A new Store on this factory's database; each call opens another one (another pool). */
@@ -24,10 +25,11 @@ export type StoreBackend = {
 };
 
 export function storeBackends(): StoreBackend[] {
-  return [sqliteBackend(), postgresBackend()];
+  return [sqliteBackend(), sqliteBackend('worker'), postgresBackend()];
 }
 
-export function sqliteBackend(): StoreBackend {
+/** SQLite with its connection on the event loop (the default) or in a worker thread. */
+export function sqliteBackend(threading: SqliteThreading = 'inline'): StoreBackend {
   let dir: Promise<string> | undefined;
   const opened: Store[] = [];
   const url = async () => {
@@ -35,10 +37,10 @@ export function sqliteBackend(): StoreBackend {
     return join(await dir, 'ehrgate.sqlite');
   };
   return {
-    name: 'sqlite',
+    name: threading === 'inline' ? 'sqlite' : 'sqlite-worker',
     url,
     async open(options) {
-      const store = await openStore({ ...options, url: await url() });
+      const store = await openStore({ sqliteThreading: threading, ...options, url: await url() });
       opened.push(store);
       return store;
     },

@@ -35,7 +35,8 @@ export function buildConfig(document: unknown, context: BuildContext): EhrgateCo
       file,
     );
   }
-  return deepFreeze({ ...resolved, store: { url: storeUrl }, source: context.source });
+  const threading = store.sqliteThreading === undefined ? {} : { sqliteThreading: store.sqliteThreading };
+  return deepFreeze({ ...resolved, store: { url: storeUrl, ...threading }, source: context.source });
 }
 
 const STORE_URL = /^(postgres(ql)?:\/\/|sqlite:)|^:memory:$/;
