@@ -13,6 +13,8 @@ import { type AuditEntry, toUnchainedRecord, type UnchainedAuditRecord } from '.
 import { auditRecordHash, GENESIS_HASH } from './canonical-record.ts';
 
 export const DEFAULT_AUDIT_BATCH_MAX_RECORDS = 100;
+/** Longest a held record (AuditAppendOptions.hold) waits for a record to go with. */
+export const AUDIT_HOLD_MS = 20;
 export const DEFAULT_AUDIT_APPEND_MAX_ATTEMPTS = 20;
 
 export type AuditAppenderOptions = {
@@ -24,15 +26,25 @@ export type AuditAppenderOptions = {
   maxAttempts?: number;
 };
 
+export type AuditAppendOptions = {
+  /**
+   * Wait for the next record that is not held and go in its transaction, or after AUDIT_HOLD_MS.
+   * For a record whose tool call appends its answer's record within moments and waits for both
+   * (an EHR read): one commit instead of two on the answer's path.
+   */
+  readonly hold?: boolean;
+};
+
 export interface AuditAppender {
   /** Resolves with the stored record once it is committed; rejects when it could not be written. */
-  append(entry: AuditEntry): Promise<AuditRecordRow>;
+  append(entry: AuditEntry, options?: AuditAppendOptions): Promise<AuditRecordRow>;
   /** Resolves when every append made so far has settled. */
   flush(): Promise<void>;
 }
 
 type Pending = {
   record: UnchainedAuditRecord;
+  held: boolean;
   resolve: (row: AuditRecordRow) => void;
   reject: (error: unknown) => void;
 };
@@ -49,6 +61,9 @@ export function createAuditAppender(options: AuditAppenderOptions): AuditAppende
   }
   const queue: Pending[] = [];
   let draining: Promise<void> | undefined;
+  // Records in the queue that are not held: while there are none, held ones wait for the timer.
+  let urgent = 0;
+  let holdTimer: NodeJS.Timeout | undefined;
 
   // The chain's head as this appender last wrote it: a batch is then one statement in one
   // transaction. Another writer (a second gateway, a purge) may have moved the head: the insert
@@ -82,8 +97,9 @@ export function createAuditAppender(options: AuditAppenderOptions): AuditAppende
   }
 
   async function drain(): Promise<void> {
-    while (queue.length > 0) {
+    while (urgent > 0) {
       const batch = queue.splice(0, batchMax);
+      for (const pending of batch) if (!pending.held) urgent--;
       try {
         const rows = await writeBatch(batch);
         for (const [i, pending] of batch.entries()) pending.resolve(rows[i] as AuditRecordRow);
@@ -95,23 +111,44 @@ export function createAuditAppender(options: AuditAppenderOptions): AuditAppende
 
   function startDraining(): void {
     if (draining !== undefined) return;
+    clearTimeout(holdTimer);
+    holdTimer = undefined;
     // Started on a microtask so appends made in the same tick share the first transaction.
     draining = Promise.resolve()
       .then(drain)
       .finally(() => {
         draining = undefined;
-        if (queue.length > 0) startDraining();
+        if (urgent > 0) startDraining();
+        else if (queue.length > 0) holdTimer ??= setTimeout(releaseHeld, AUDIT_HOLD_MS);
       });
   }
 
+  function releaseHeld(): void {
+    holdTimer = undefined;
+    for (const pending of queue) {
+      if (pending.held) {
+        pending.held = false;
+        urgent++;
+      }
+    }
+    startDraining();
+  }
+
   return {
-    append(entry) {
+    append(entry, appendOptions = {}) {
       return new Promise<AuditRecordRow>((resolve, reject) => {
-        queue.push({ record: toUnchainedRecord(entry, now()), resolve, reject });
-        startDraining();
+        const held = appendOptions.hold === true;
+        queue.push({ record: toUnchainedRecord(entry, now()), held, resolve, reject });
+        if (!held) {
+          urgent++;
+          startDraining();
+        } else if (draining === undefined) {
+          holdTimer ??= setTimeout(releaseHeld, AUDIT_HOLD_MS);
+        }
       });
     },
     async flush() {
+      if (queue.length > 0) releaseHeld();
       while (draining !== undefined) await draining;
     },
   };

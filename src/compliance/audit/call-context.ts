@@ -23,6 +23,11 @@ export async function runInAuditCall<T>(resolveCallId: AuditCallResolver, fn: ()
   return answer;
 }
 
+/** Whether a tool call is running here (its answer will wait for what holdAnswerFor is given). */
+export function inAuditCall(): boolean {
+  return storage.getStore() !== undefined;
+}
+
 /** The store's id of the call whose tool is running here; undefined outside a tool call. */
 export function currentAuditCallId(): string | undefined {
   return storage.getStore()?.resolveCallId();
