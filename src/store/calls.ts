@@ -1,7 +1,7 @@
 // Calls and their event trail: what the caller said and what ehrgate did, in order, so a call
 // can be reconstructed and anything unfinished traced to its outbox row or work item.
 import { randomUUID } from 'node:crypto';
-import type { CompiledQuery, Kysely, SelectQueryBuilder } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import { EhrgateError } from '../errors.ts';
 import { inTransaction } from './lib/in-transaction.ts';
 import type { CallEventRow, CallRow, Database } from './schema.ts';
@@ -146,40 +146,21 @@ export async function appendCallEvents(
   const counters: { callId: string; index: number }[] = [];
   for (const list of perCall.values()) {
     const { tenantId, callId } = list[0] as NewCallEvent;
-    const ofCall = (qb: SelectQueryBuilder<Database, 'calls', object>) =>
-      qb.where('tenant_id', '=', tenantId).where('id', '=', callId);
-    // seq from the call row's counter inside the statement: nothing to read back first.
+    // seq from the call row's counter inside the statement: nothing to read back first. Tagged
+    // SQL, not the query builder: these run on every tool call, and building each statement
+    // with the builder cost several times what compiling the template does.
     for (const [i, event] of list.entries()) {
       queries.push(
-        db
-          .insertInto('call_events')
-          .columns(['tenant_id', 'call_id', 'seq', 'type', 'at', 'data_enc', 'key_id'])
-          .expression(
-            ofCall(
-              db
-                .selectFrom('calls')
-                .select((eb) => [
-                  eb.val(tenantId).as('tenant_id'),
-                  eb.val(callId).as('call_id'),
-                  eb('event_count', '+', i + 1).as('seq'),
-                  eb.val(event.type).as('type'),
-                  eb.val(event.now ?? Date.now()).as('at'),
-                  eb.val(event.dataEnc ?? null).as('data_enc'),
-                  eb.val(event.keyId ?? null).as('key_id'),
-                ]),
-            ),
-          )
-          .compile(),
+        sql`insert into call_events (tenant_id, call_id, seq, type, at, data_enc, key_id)
+            select ${tenantId}, ${callId}, event_count + ${i + 1}, ${event.type}, ${event.now ?? Date.now()},
+                   ${event.dataEnc ?? null}, ${event.keyId ?? null}
+            from calls where tenant_id = ${tenantId} and id = ${callId}`.compile(db),
       );
     }
     counters.push({ callId, index: queries.length });
     queries.push(
-      db
-        .updateTable('calls')
-        .set((eb) => ({ event_count: eb('event_count', '+', list.length) }))
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', callId)
-        .compile(),
+      sql`update calls set event_count = event_count + ${list.length}
+          where tenant_id = ${tenantId} and id = ${callId}`.compile(db),
     );
   }
   // Call events are the call's story, not a promise of DESIGN.md section 1: no fsync of their own.

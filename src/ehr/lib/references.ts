@@ -3,14 +3,21 @@
 // (Cerner's fixtures use relative references, Argonaut's absolute ones).
 import type { Reference, Resource } from '@medplum/fhirtypes';
 
-const LITERAL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?\/?$/;
+// R4 datatypes.html#id
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /** The id a reference points to when it names `type`; undefined for other types or display-only actors. */
 export function referenceId(reference: Reference | undefined, type: string): string | undefined {
   const value = reference?.reference;
   if (typeof value !== 'string') return undefined;
-  const match = LITERAL.exec(value);
-  return match !== null && match[1] === type ? match[2] : undefined;
+  // Read from the end: [..., type, id] or [..., type, id, '_history', version], one trailing
+  // slash allowed. (A regular expression unanchored at the start tried every position of an
+  // absolute URL, for every actor of every slot searched.)
+  const segments = (value.endsWith('/') ? value.slice(0, -1) : value).split('/');
+  let last = segments.length - 1;
+  if (last >= 3 && segments[last - 1] === '_history' && ID.test(segments[last] as string)) last -= 2;
+  const id = segments[last] as string;
+  return last >= 1 && segments[last - 1] === type && ID.test(id) ? id : undefined;
 }
 
 /** `{ reference: 'Slot/1' }`; typed for the field it fills (Reference<Slot>, Reference<Patient | ...>). */

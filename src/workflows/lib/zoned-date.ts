@@ -4,8 +4,27 @@
 // change between the UTC guess and the answer.
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+// A zone's offset changes a few times a year, so it is kept per hour: a slot search asks for the
+// same few hours again and again, and each formatToParts costs microseconds. An hour holding a
+// transition is not kept.
+const HOUR_MS = 3_600_000;
+const MAX_CACHED_HOURS = 4_096;
+const hourOffsets = new Map<string, number>();
 
-function offsetMs(instant: number, timeZone: string): number {
+/** How far the zone's wall clock is ahead of UTC at `instant` (negative west of Greenwich). */
+export function zoneOffsetMs(instant: number, timeZone: string): number {
+  const hour = Math.floor(instant / HOUR_MS) * HOUR_MS;
+  const key = `${timeZone}\u0000${hour}`;
+  const cached = hourOffsets.get(key);
+  if (cached !== undefined) return cached;
+  const offset = exactOffsetMs(hour, timeZone);
+  if (offset !== exactOffsetMs(hour + HOUR_MS - 1_000, timeZone)) return exactOffsetMs(instant, timeZone);
+  if (hourOffsets.size >= MAX_CACHED_HOURS) hourOffsets.clear();
+  hourOffsets.set(key, offset);
+  return offset;
+}
+
+function exactOffsetMs(instant: number, timeZone: string): number {
   let format = formatters.get(timeZone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -37,11 +56,11 @@ export function startOfLocalDay(date: string, timeZone: string, addDays = 0): nu
   const match = DATE_ONLY.exec(date);
   if (match === null) return Number.NaN;
   const guess = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + addDays);
-  const first = guess - offsetMs(guess, timeZone);
-  return guess - offsetMs(first, timeZone);
+  const first = guess - zoneOffsetMs(guess, timeZone);
+  return guess - zoneOffsetMs(first, timeZone);
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant. */
 export function localDate(instant: number, timeZone: string): string {
-  return new Date(instant + offsetMs(instant, timeZone)).toISOString().slice(0, 10);
+  return new Date(instant + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 10);
 }
