@@ -29,10 +29,20 @@ export async function searchSlotCandidates(
   for (let pages = 1; ; pages++) {
     const indexed = indexBundle(page);
     included = mergeIncluded(included, indexed.included);
-    for (const slot of indexed.slots) {
+    // On a page in start order, as asked, no slot after the `limit`th match can start earlier:
+    // the rest is not read (a day of several schedules is a hundred slots, three are offered).
+    // Slots starting with that one are still read, as sortCandidates breaks ties by handle.
+    const starts = indexed.slots.map((slot) => Date.parse(slot.start ?? ''));
+    const ordered = starts.every((start, i) => i === 0 || start >= (starts[i - 1] as number));
+    let lastStart = Number.NaN;
+    for (const [i, slot] of indexed.slots.entries()) {
+      if (ordered && out.length >= query.limit && starts[i] !== lastStart) break;
       if (slot.status !== undefined && slot.status !== 'free') continue;
       const candidate = slotToCandidate(slot, included, query.visitType.id);
-      if (candidate !== undefined && candidateMatches(candidate, query, included)) out.push(candidate);
+      if (candidate !== undefined && candidateMatches(candidate, query, included)) {
+        out.push(candidate);
+        lastStart = starts[i] as number;
+      }
     }
     const next = page.link?.find((l) => l.relation === 'next')?.url;
     if (out.length >= query.limit || next === undefined || next === '' || pages >= maxPages) return out;
