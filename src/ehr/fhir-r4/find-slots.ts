@@ -11,8 +11,16 @@ import { isoInstant } from '../lib/read-appointment.ts';
 import { sortCandidates } from '../lib/slot-candidates.ts';
 import { searchSlotCandidates } from '../lib/slot-pages.ts';
 
-/** Slots per page: enough for a day of several schedules in one round trip. */
+/**
+ * Slots per page when the time of day is filtered here (R4 has no search parameter for it):
+ * a day of several schedules in one round trip.
+ */
 export const FHIR_R4_SLOT_PAGE_SIZE = 100;
+/**
+ * Slots per page otherwise, at least: the EHR applies every other filter, so each slot it returns
+ * is an offer, and a page a few times the offers asked for spares both sides parsing a day of them.
+ */
+export const FHIR_R4_SLOT_OFFER_PAGE_SIZE = 20;
 
 export function fhirR4SlotParams(query: SlotQuery): Record<string, string | string[]> {
   const { coding } = query.visitType;
@@ -23,7 +31,11 @@ export function fhirR4SlotParams(query: SlotQuery): Record<string, string | stri
     _include: 'Slot:schedule',
     '_include:iterate': 'Schedule:actor',
     _sort: 'start',
-    _count: String(FHIR_R4_SLOT_PAGE_SIZE),
+    _count: String(
+      query.timeOfDay === undefined
+        ? Math.max(FHIR_R4_SLOT_OFFER_PAGE_SIZE, 2 * query.limit)
+        : FHIR_R4_SLOT_PAGE_SIZE,
+    ),
   };
   const actors: string[] = [];
   const practitioners = query.practitionerIds ?? [];

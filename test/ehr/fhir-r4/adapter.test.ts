@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
+import { fhirR4SlotParams } from '../../../src/ehr/fhir-r4/find-slots.ts';
 import { createEhrAdapter, type EhrAdapter, IDEMPOTENCY_IDENTIFIER_SYSTEM } from '../../../src/ehr/index.ts';
 import type { FhirClient } from '../../../src/fhir/index.ts';
 import type { SandboxHandle } from '../../../src/sandbox/server.ts';
@@ -73,6 +74,14 @@ describe('fhir-r4 findSlots', () => {
       assert.ok(c.practitioner?.display?.startsWith('Dr. '), 'the practitioner is named for the agent');
       assert.ok(c.location?.display?.endsWith('Clinic'), 'the location is named for the agent');
     }
+  });
+
+  it('asks for a page a few times the offers, or a day of slots when it filters the time of day itself', () => {
+    const count = (query: Partial<Parameters<typeof fhirR4SlotParams>[0]>) =>
+      fhirR4SlotParams({ visitType: FOLLOW_UP, from, to, timeZone: ZONE, limit: 3, ...query })._count;
+    assert.equal(count({}), '20');
+    assert.equal(count({ limit: 25 }), '50');
+    assert.equal(count({ timeOfDay: 'evening' }), '100');
   });
 
   it('searches only the practitioners asked for, several in one query', async () => {
