@@ -11,7 +11,11 @@ import { Agent } from 'undici';
 import { FhirError } from './errors.ts';
 import { expectResource, isResource } from './lib/expect.ts';
 import { encodeSearchParams, idFromLocation, isFhirId, toEtag, versionFromEtag } from './lib/url.ts';
-import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, resolveFhirClientOptions } from './options.ts';
+import {
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS_PER_EHR,
+  resolveFhirClientOptions,
+} from './options.ts';
 import { matchedResources, searchAllPages, searchPage } from './search.ts';
 import { createSend } from './send.ts';
 import type {
@@ -28,7 +32,12 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
   // An injected fetch brings its own transport; otherwise one keep-alive pool per client, so the
   // TLS handshake to the EHR is paid once, not per tool call.
   const agent =
-    resolved.fetch === undefined ? new Agent({ keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS }) : undefined;
+    resolved.fetch === undefined
+      ? new Agent({
+          keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+          connections: DEFAULT_MAX_CONNECTIONS_PER_EHR,
+        })
+      : undefined;
   const send = createSend(resolved, resolved.fetch ?? fetch, agent);
 
   const refuse = (method: HttpMethod, path: string, detail: string): FhirError =>

@@ -10,6 +10,12 @@ import type { AccessTokenProvider, FhirClientOptions, FhirRequestEvent } from '.
 export const DEFAULT_FHIR_TIMEOUT_MS = 10_000;
 /** Idle keep-alive sockets are closed after this; below the ~60 s idle timeout of common load balancers. */
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/**
+ * Connections to one EHR at most; further requests wait for one (their timeout runs meanwhile).
+ * 200 voice calls keep a few dozen requests in flight, and an unbounded pool opened a socket
+ * (with its buffers) for each of 1,000 concurrent calls (bench/gateway-overhead.bench.ts).
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_EHR = 64;
 /** Pages searchAll follows before it stops and hands back the unfollowed `next` link. */
 export const DEFAULT_SEARCH_MAX_PAGES = 10;
 
