@@ -1,7 +1,7 @@
 // Storage for the hash-chained audit log (P8). The chain itself (what is hashed, how it is
 // verified) is the compliance module's; the store keeps records append-only and refuses a
 // second record at a sequence number already taken, so two writers can never fork the chain.
-import type { CompiledQuery, Kysely } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { AuditRecordRow, Database, NewAuditRecord } from './schema.ts';
 
 export const DEFAULT_AUDIT_PAGE_SIZE = 1_000;
@@ -27,7 +27,7 @@ export async function appendAuditRecords(
   db: Kysely<Database>,
   records: readonly NewAuditRecord[],
 ): Promise<void> {
-  // SQLite binds at most 32,766 parameters per statement; 10 per record.
+  // SQLite binds at most 32,766 parameters per statement; 11 per record.
   for (let i = 0; i < records.length; i += INSERT_CHUNK_RECORDS) {
     await db
       .insertInto('audit_log')
@@ -38,18 +38,25 @@ export async function appendAuditRecords(
 
 const INSERT_CHUNK_RECORDS = 1_000;
 
-/** appendAuditRecords as compiled statements, for Store.writeAtomically. */
+/**
+ * appendAuditRecords as compiled statements, for Store.writeAtomically. Tagged SQL, not the
+ * query builder: every tool call's answer waits on this, and the builder cost several times more.
+ */
 export function auditInsertQueries(
   db: Kysely<Database>,
   records: readonly NewAuditRecord[],
 ): CompiledQuery[] {
   const queries: CompiledQuery[] = [];
   for (let i = 0; i < records.length; i += INSERT_CHUNK_RECORDS) {
+    const rows = records.slice(i, i + INSERT_CHUNK_RECORDS).map(
+      (r) =>
+        sql`(${r.seq}, ${r.tenant_id ?? null}, ${r.at}, ${r.actor}, ${r.action}, ${r.call_id ?? null},
+               ${r.target ?? null}, ${r.detail_enc ?? null}, ${r.key_id ?? null}, ${r.prev_hash}, ${r.hash})`,
+    );
     queries.push(
-      db
-        .insertInto('audit_log')
-        .values(records.slice(i, i + INSERT_CHUNK_RECORDS))
-        .compile(),
+      sql`insert into audit_log
+            (seq, tenant_id, at, actor, action, call_id, target, detail_enc, key_id, prev_hash, hash)
+          values ${sql.join(rows)}`.compile(db),
     );
   }
   return queries;

@@ -117,11 +117,23 @@ function protectText(
   return out + piece(text.slice(cursor));
 }
 
+// A tenant's directory is a handful of names, so the same few patterns come back on every answer;
+// compiling one costs more than protecting a short sentence.
+const MAX_SHIELDS = 256;
+const shields = new Map<string, RegExp>();
+
 /** What protectText leaves alone: minted ids, and the literal names in `keep`. */
 function shieldOf(keep: readonly string[]): RegExp {
   if (keep.length === 0) return UUID;
-  const names = [...keep].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  return new RegExp(`${UUID.source}|${names.join('|')}`, 'gi');
+  const names = [...keep].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  const key = names.join('\u0000');
+  let shield = shields.get(key);
+  if (shield === undefined) {
+    if (shields.size >= MAX_SHIELDS) shields.clear();
+    shield = new RegExp(`${UUID.source}|${names.map(escapeRegExp).join('|')}`, 'gi');
+    shields.set(key, shield);
+  }
+  return shield;
 }
 
 function escapeRegExp(literal: string): string {
