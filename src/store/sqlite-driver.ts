@@ -78,10 +78,10 @@ export class NodeSqliteDriver implements Driver {
   }
 
   /**
-   * Writes `queries` in one transaction and one round trip to the SQLite thread, in turn with
-   * Kysely's own transactions (the same mutex). Used where a write waits on the answer's path.
-   * A lazy write is held back up to LAZY_WRITE_HOLD_MS and goes with the next message to the
-   * thread: a tool call's events then share the round trip and the fsync of its audit record.
+   * Writes `queries` in one transaction and one request to the connection (one round trip when it
+   * runs in a thread), in turn with Kysely's own transactions (the same mutex). Used where a write
+   * waits on the answer's path. A lazy write is held back up to LAZY_WRITE_HOLD_MS and goes with
+   * the next request: a tool call's events then share the commit and fsync of its audit record.
    */
   async executeAtomically(queries: readonly CompiledQuery[], lazy = false): Promise<number[]> {
     const transaction: SqliteTransaction = {

@@ -66,6 +66,38 @@ for (const makeBackend of storeBackends().map((b) => b.name)) {
       assert.deepEqual(report, { ok: true, count: 3, headHash: rows[2]?.hash });
     });
 
+    it('writes a held record with the next record that is not held, in one commit', async () => {
+      const [, real] = await open();
+      let commits = 0;
+      // The real store, counting the commits the appender asks of it.
+      const store: Store = Object.assign(Object.create(real) as Store, {
+        writeAtomically: (...args: Parameters<Store['writeAtomically']>) => {
+          commits++;
+          return real.writeAtomically(...args);
+        },
+      });
+      const appender = createAuditAppender({ store });
+      await appender.append(entry(0));
+      commits = 0;
+      const read = appender.append(entry(1), { hold: true });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.equal(commits, 0, 'the held record waits');
+      const [readRow, answerRow] = await Promise.all([read, appender.append(entry(2))]);
+      assert.equal(commits, 1);
+      assert.deepEqual([readRow.seq, answerRow.seq], [2, 3], 'in the order they were appended');
+    });
+
+    it('writes a held record on its own once nothing comes to go with it, or at flush', async () => {
+      const [, store] = await open();
+      const appender = createAuditAppender({ store });
+      const alone = await appender.append(entry(1), { hold: true });
+      assert.equal(alone.seq, 1);
+      const flushed = appender.append(entry(2), { hold: true });
+      await appender.flush();
+      assert.equal((await readAuditRecords(store.db)).length, 2);
+      assert.equal((await flushed).seq, 2);
+    });
+
     it('keeps patient and detail out of clear columns', async () => {
       const [, store] = await open();
       const row = await createAuditAppender({ store }).append(entry(1));
