@@ -2,83 +2,30 @@
 // workflow over the real adapters and the sandbox EHR over HTTP, a SQLite store. find_patient ->
 // find_slots -> book_appointment -> record_intake -> record_insurance -> end_call, then routing.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment } from '@medplum/fhirtypes';
-import { pino } from 'pino';
 import type { TenantConfig } from '../../src/config/types.ts';
 import type { SandboxHandle } from '../../src/sandbox/server.ts';
-import { startSandbox } from '../../src/sandbox/server.ts';
-import { buildTenantRuntime, type TenantRuntime } from '../../src/server/tenant-runtime.ts';
-import { buildToolRuntime, type ToolRuntime } from '../../src/server/tool-runtime.ts';
-import { getCall, listCallEvents, listWorkItems, openStore, type Store } from '../../src/store/index.ts';
-import type { ToolCallRequest } from '../../src/tools/contract.ts';
-import { NOW_MS, REFERENCE_DATE, tenantFor } from '../workflows/scheduling/support.ts';
-
-const SECRET = 'tool-secret-for-tests-0123456789abcdef-not-for-production';
+import type { ToolRuntime } from '../../src/server/tool-runtime.ts';
+import { getCall, listCallEvents, listWorkItems, type Store } from '../../src/store/index.ts';
+import { type GatewayRuntime, startGatewayRuntime } from './gateway-runtime.ts';
 
 let sandbox: SandboxHandle;
 let store: Store;
-let dir: string;
-let runtime: TenantRuntime;
 let tools: ToolRuntime;
 let tenant: TenantConfig;
+let fixture: GatewayRuntime;
 
 before(async () => {
-  sandbox = await startSandbox({ referenceDate: REFERENCE_DATE, auth: false });
-  dir = await mkdtemp(join(tmpdir(), 'ehrgate-tools-'));
-  store = await openStore({ url: join(dir, 'ehrgate.sqlite') });
-  await sandbox.store.create({
-    resourceType: 'Patient',
-    active: true,
-    name: [{ use: 'official', family: 'Lindqvist', given: ['Maja'] }],
-    birthDate: '1985-03-04',
+  fixture = await startGatewayRuntime({
+    patient: { family: 'Lindqvist', given: 'Maja', birthDate: '1985-03-04' },
   });
-  tenant = {
-    ...tenantFor(sandbox),
-    workflows: ['scheduling', 'identity', 'intake', 'insurance', 'routing'],
-    identity: { require: ['name', 'birthDate'], maxAttempts: 3, mrnAssigner: sandbox.seed.organization.id },
-    routing: [
-      { intent: 'scheduling', to: { queue: 'front-desk' } },
-      {
-        intent: 'billing',
-        to: { queue: 'billing', phone: '+15550100' },
-        hours: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '08:00', close: '17:00' },
-      },
-    ],
-  } as TenantConfig;
-  runtime = buildTenantRuntime(tenant, { logger: pino({ level: 'silent' }) });
-  tools = buildToolRuntime({
-    store,
-    tenants: [runtime],
-    env: { EHRGATE_TOOL_SECRET: SECRET },
-    now: () => NOW_MS,
-    router: { idleSweep: false },
-  });
+  ({ sandbox, store, tools, tenant } = fixture);
 });
 
-after(async () => {
-  await tools.close();
-  await runtime.close();
-  await store.close();
-  await sandbox.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture.close());
 
-async function call(callId: string, name: string, args: unknown, extra: Partial<ToolCallRequest> = {}) {
-  const result = await tools.router.call({
-    tenantId: tenant.id,
-    callId,
-    channel: 'sim',
-    name,
-    args,
-    ...extra,
-  });
-  assert.ok(result.ok, `${name}: ${JSON.stringify(result)}`);
-  return result.output as Record<string, unknown> & { status: string; say: string };
-}
+const call = (...args: Parameters<GatewayRuntime['call']>) => fixture.call(...args);
 
 describe('a full call through the tool router', () => {
   it('lists every tool of the catalog for a tenant with every workflow', () => {

@@ -5,30 +5,20 @@
 // key and a changed byte, on the same real store.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import { auditEhrRequests, createAuditAppender } from '../../../src/compliance/audit/index.ts';
 import {
   createDataKeyring,
   keyUsage,
   reencryptRows,
   useDataKeyring,
 } from '../../../src/compliance/encryption/index.ts';
-import type { TenantConfig } from '../../../src/config/types.ts';
 import { isEhrgateError } from '../../../src/errors.ts';
-import type { SandboxHandle } from '../../../src/sandbox/server.ts';
-import { startSandbox } from '../../../src/sandbox/server.ts';
-import { buildTenantRuntime, type TenantRuntime } from '../../../src/server/tenant-runtime.ts';
-import { buildToolRuntime, type ToolRuntime } from '../../../src/server/tool-runtime.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import type { ToolCallRequest } from '../../../src/tools/contract.ts';
+import type { Store } from '../../../src/store/index.ts';
 import { openJson } from '../../../src/workflows/lib/sealed-json.ts';
-import { NOW_MS, REFERENCE_DATE, tenantFor } from '../../workflows/scheduling/support.ts';
+import { type GatewayRuntime, startGatewayRuntime } from '../../tools/gateway-runtime.ts';
 
-const SECRET = 'tool-secret-for-tests-0123456789abcdef-not-for-production';
 const K1 = { id: 'k-2031-a', key: randomBytes(32) };
 const K2 = { id: 'k-2031-b', key: randomBytes(32) };
 // Distinctive enough that no unrelated byte sequence in the file can match by chance.
@@ -43,27 +33,13 @@ const SEALED = [
   { table: 'audit_log', column: 'detail_enc' },
 ] as const;
 
-let sandbox: SandboxHandle;
+let fixture: GatewayRuntime;
 let store: Store;
 let dir: string;
-let runtime: TenantRuntime;
-let tools: ToolRuntime;
-let tenant: TenantConfig;
 let bookedAppointmentId: string;
 let bookArgs: { offer: string; reason: string };
 
-async function call(callId: string, name: string, args: unknown, extra: Partial<ToolCallRequest> = {}) {
-  const result = await tools.router.call({
-    tenantId: tenant.id,
-    callId,
-    channel: 'sim',
-    name,
-    args,
-    ...extra,
-  });
-  assert.ok(result.ok, `${name}: ${JSON.stringify(result)}`);
-  return result.output as Record<string, unknown> & { status: string };
-}
+const call = (...args: Parameters<GatewayRuntime['call']>) => fixture.call(...args);
 
 async function sealedRows(): Promise<{ table: string; enc: string; keyId: string | null }[]> {
   const rows: { table: string; enc: string; keyId: string | null }[] = [];
@@ -96,39 +72,11 @@ function code(fn: () => unknown): string | undefined {
 
 before(async () => {
   useDataKeyring(createDataKeyring([K1]));
-  sandbox = await startSandbox({ referenceDate: REFERENCE_DATE, auth: false });
-  dir = await mkdtemp(join(tmpdir(), 'ehrgate-at-rest-'));
-  store = await openStore({ url: join(dir, 'ehrgate.sqlite') });
-  await sandbox.store.create({
-    resourceType: 'Patient',
-    active: true,
-    name: [{ use: 'official', family: 'Vantreeck', given: ['Quillon'] }],
-    birthDate: '1979-11-23',
+  fixture = await startGatewayRuntime({
+    patient: { family: 'Vantreeck', given: 'Quillon', birthDate: '1979-11-23' },
+    audited: true,
   });
-  tenant = {
-    ...tenantFor(sandbox),
-    workflows: ['scheduling', 'identity', 'intake', 'insurance', 'routing'],
-    identity: { require: ['name', 'birthDate'], maxAttempts: 3, mrnAssigner: sandbox.seed.organization.id },
-    routing: [
-      {
-        intent: 'billing',
-        to: { queue: 'billing', phone: '+15550100' },
-        hours: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '08:00', close: '17:00' },
-      },
-    ],
-  } as TenantConfig;
-  // Every EHR request audited as the gateway does (server/start-gateway.ts).
-  const audit = createAuditAppender({ store });
-  const onEhrRequest = auditEhrRequests(audit);
-  runtime = buildTenantRuntime(tenant, { logger: pino({ level: 'silent' }), onEhrRequest });
-  tools = buildToolRuntime({
-    store,
-    tenants: [runtime],
-    env: { EHRGATE_TOOL_SECRET: SECRET },
-    now: () => NOW_MS,
-    router: { idleSweep: false },
-    onEhrRequest,
-  });
+  ({ store, dir } = fixture);
 
   const callId = 'vapi-call-at-rest';
   const verified = await call(callId, 'find_patient', { name: 'Quillon Vantreeck', birthDate: '1979-11-23' });
@@ -159,17 +107,17 @@ before(async () => {
   });
   assert.equal(routed.status, 'queued', JSON.stringify(routed));
   await call(callId, 'end_call', { reason: 'completed' });
-  const session = await tools.router.sessions.open({ tenantId: tenant.id, channel: 'sim', callId });
+  const session = await fixture.tools.router.sessions.open({
+    tenantId: fixture.tenant.id,
+    channel: 'sim',
+    callId,
+  });
   assert.ok(session !== 'other-tenant');
   await session.events;
 });
 
 after(async () => {
-  await tools.close();
-  await runtime.close();
-  await store.close();
-  await sandbox.close();
-  await rm(dir, { recursive: true, force: true });
+  await fixture.close();
   useDataKeyring(undefined);
 });
 
