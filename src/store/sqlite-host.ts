@@ -2,7 +2,7 @@
 // thread of its own.
 //
 // node:sqlite is synchronous and a durable commit waits for fsync. On the event loop that flush
-// (~0.13 ms p50 on this machine's disk) stalls every call in flight; in a worker it stalls none, but
+// (0.13-0.33 ms p50 on this machine's disk) stalls every call in flight; in a worker it stalls none, but
 // each request then costs a round trip between threads, and on a virtual machine waking the
 // other thread dominates: ~0.06 ms p50 and up to 0.25 ms of the sender's CPU per message, plus the
 // wake-up of the event loop for the answer (bench/gateway-overhead.bench.ts measures both).
@@ -24,7 +24,7 @@ import {
 /** The connection's operations, wherever it runs; errors are node:sqlite's own (code, errcode, errstr). */
 export interface SqliteHost {
   query(sql: string, params: readonly SQLInputValue[]): Promise<SqliteRunResult>;
-  /** Commits each transaction on its own, in order, in one request; what became of each. */
+  /** Commits the transactions together, in order, each in a savepoint of its own; what became of each. */
   write(transactions: readonly SqliteTransaction[]): Promise<readonly SqliteTransactionResult[]>;
   rollbackIfOpen(): Promise<void>;
   close(): Promise<void>;
