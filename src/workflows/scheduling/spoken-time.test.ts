@@ -36,4 +36,46 @@ describe('spoken time', () => {
     assert.equal(spokenTime('2030-03-05T15:00:00Z', NEW_YORK), 'Tuesday March 5 at 10 am');
     assert.equal(spokenTime('2030-03-05T15:00:00Z', 'America/Chicago'), 'Tuesday March 5 at 9 am');
   });
+
+  it('says what Intl says for the same instant and zone, across offset changes', () => {
+    // The reference is Intl's own wording ("Sunday, March 10 at 3:00 AM"), reduced to ours.
+    const intl = (iso: string, format: Intl.DateTimeFormat): string => {
+      const parts: Record<string, string> = {};
+      for (const part of format.formatToParts(new Date(iso))) parts[part.type] = part.value;
+      const minute = parts.minute === '00' ? '' : `:${parts.minute}`;
+      return `${parts.weekday} ${parts.month} ${parts.day} at ${parts.hour}${minute} ${parts.dayPeriod?.toLowerCase()}`;
+    };
+    // Half-hour and 45-minute offsets, a 30-minute DST shift (Lord Howe), both hemispheres.
+    const zones = [
+      NEW_YORK,
+      'America/St_Johns',
+      'Asia/Kathmandu',
+      'Australia/Lord_Howe',
+      'Europe/London',
+      'UTC',
+    ];
+    let checked = 0;
+    for (const timeZone of zones) {
+      const format = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        weekday: 'long',
+        month: 'long',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        hour12: true,
+      });
+      // Every 37 minutes through a year: crosses each zone's transitions at odd minutes.
+      for (let ms = Date.UTC(2030, 0, 1); ms < Date.UTC(2031, 0, 1); ms += 37 * 60_000) {
+        const iso = new Date(ms).toISOString();
+        assert.equal(spokenTime(iso, timeZone), intl(iso, format), `${iso} in ${timeZone}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 80_000);
+  });
+
+  it('refuses an instant that is not one, as Intl does', () => {
+    assert.throws(() => spokenTime('not a time', NEW_YORK), RangeError);
+  });
 });
