@@ -10,7 +10,7 @@
 // Past the deadline the agent hears an honest "still working" and the handler keeps running; the
 // platform's repeat of the call (same toolCallId, or same tool and arguments) joins that run and
 // gets the real outcome. Nothing is aborted: an abandoned write is how double bookings happen.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { didYouMean } from '../config/lib/did-you-mean.ts';
 import { EhrgateError, isEhrgateError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
@@ -113,12 +113,20 @@ export function createToolRouter(options: ToolRouterOptions): GatewayToolRouter 
   const running = new Set<Promise<unknown>>();
   const descriptors = new Map<string, readonly ToolDescriptor[]>();
 
-  const toolsOf = (tenant: TenantTools): CatalogTool[] =>
-    catalog.filter(
-      (tool) =>
-        (tool.workflow === undefined || tenant.tenant.workflows.includes(tool.workflow)) &&
-        tool.available(tenant),
-    );
+  // A tenant's tools are fixed when its runtime is built: worked out once, not on every call.
+  const toolsByTenant = new WeakMap<TenantTools, readonly CatalogTool[]>();
+  const toolsOf = (tenant: TenantTools): readonly CatalogTool[] => {
+    let tools = toolsByTenant.get(tenant);
+    if (tools === undefined) {
+      tools = catalog.filter(
+        (tool) =>
+          (tool.workflow === undefined || tenant.tenant.workflows.includes(tool.workflow)) &&
+          tool.available(tenant),
+      );
+      toolsByTenant.set(tenant, tools);
+    }
+    return tools;
+  };
 
   function list(tenantId: string): readonly ToolDescriptor[] {
     const cached = descriptors.get(tenantId);
@@ -415,7 +423,7 @@ function errorCode(error: unknown): string {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+  return hash('sha256', text, 'base64url');
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {

@@ -3,7 +3,7 @@
 // canonical JSON has its keys sorted (RFC 8785 ordering for our ASCII keys) so the hash does not
 // depend on the order a driver returns columns in. The previous hash is fixed-width hex, so the
 // concatenation needs no separator. The first record links to GENESIS_HASH.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import type { AuditRecordRow } from '../../store/index.ts';
 
@@ -26,5 +26,5 @@ export function auditRecordHash(record: HashedAuditRecord): string {
     detail_enc: record.detail_enc,
     key_id: record.key_id,
   });
-  return createHash('sha256').update(record.prev_hash).update(canonical).digest('hex');
+  return hash('sha256', record.prev_hash + canonical, 'hex');
 }
