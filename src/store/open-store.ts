@@ -86,6 +86,7 @@ class KyselyStore implements Store {
   readonly db: Kysely<Database>;
   readonly #description: string;
   readonly #atomic: ((queries: readonly CompiledQuery[], lazy: boolean) => Promise<number[]>) | undefined;
+  readonly ordersLazyWrites: boolean;
 
   constructor(
     dialect: 'sqlite' | 'postgres',
@@ -97,6 +98,7 @@ class KyselyStore implements Store {
     this.db = db;
     this.#description = description;
     this.#atomic = atomic;
+    this.ordersLazyWrites = atomic !== undefined;
   }
 
   async writeAtomically(

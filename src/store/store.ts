@@ -18,6 +18,13 @@ export interface Store {
    * audit chain keep the default.
    */
   writeAtomically(queries: readonly CompiledQuery[], options?: { sync?: 'full' | 'lazy' }): Promise<number[]>;
+  /**
+   * True when lazy writes commit in the order writeAtomically was called, whether or not the
+   * earlier ones have committed yet (SQLite: one connection, and lazy writes are held in the order
+   * made). A writer whose records must keep their order then need not wait for one before
+   * handing over the next. False on PostgreSQL, whose pool may commit them in any order.
+   */
+  readonly ordersLazyWrites: boolean;
   /** A cheap round trip; throws ERR_STORE_UNAVAILABLE. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -218,6 +218,12 @@ export const MAX_EVENT_BATCH = 256;
 // every commit is an fsync (DESIGN.md section 7), and two per tool call at 200 concurrent calls
 // would queue every call behind the disk. Events keep their order: one queue,
 // written by one writer, and each call's seq comes from its own counter (store/calls.ts).
+//
+// Where the store keeps lazy writes in order (Store.ordersLazyWrites: SQLite), each batch is
+// handed over at once, on a microtask, without waiting for the one before to commit: a tool
+// call's last events then reach the store before its audit record and go in that commit, rather
+// than in a commit of their own once the store stops holding them. Elsewhere one batch is written
+// at a time, and the events made meanwhile make the next.
 function createEventWriter(store: Store, onError: ((error: unknown) => void) | undefined) {
   let queue: { event: NewCallEvent; done: () => void }[] = [];
   let running = false;
@@ -239,8 +245,10 @@ function createEventWriter(store: Store, onError: ((error: unknown) => void) | u
     while (queue.length > 0) {
       const batch = queue.slice(0, MAX_EVENT_BATCH);
       queue = queue.slice(batch.length);
-      await write(batch.map((entry) => entry.event));
-      for (const entry of batch) entry.done();
+      const written = write(batch.map((entry) => entry.event)).then(() => {
+        for (const entry of batch) entry.done();
+      });
+      if (!store.ordersLazyWrites) await written;
     }
     running = false;
   }
@@ -250,8 +258,10 @@ function createEventWriter(store: Store, onError: ((error: unknown) => void) | u
     append(event: NewCallEvent): Promise<void> {
       return new Promise<void>((done) => {
         queue.push({ event, done });
-        if (!running) setImmediate(() => void drain());
+        if (running) return;
         running = true;
+        if (store.ordersLazyWrites) queueMicrotask(() => void drain());
+        else setImmediate(() => void drain());
       });
     },
   };

@@ -37,7 +37,7 @@ export type GatewayRuntime = {
 export async function startGatewayRuntime(options: {
   /** Put in the sandbox before the call, to be verified by name and birth date. */
   readonly patient: { readonly family: string; readonly given: string; readonly birthDate: string };
-  /** Every EHR request in the audit chain, as the gateway does (server/start-gateway.ts). */
+  /** Every EHR request and every answer in the audit chain, as the gateway does (server/start-gateway.ts). */
   readonly audited?: boolean;
 }): Promise<GatewayRuntime> {
   const sandbox = await startSandbox({ referenceDate: REFERENCE_DATE, auth: false });
@@ -63,16 +63,18 @@ export async function startGatewayRuntime(options: {
       },
     ],
   } as TenantConfig;
-  const onEhrRequest = options.audited ? auditEhrRequests(createAuditAppender({ store })) : undefined;
-  const audit = onEhrRequest === undefined ? {} : { onEhrRequest };
-  const runtime = buildTenantRuntime(tenant, { logger: pino({ level: 'silent' }), ...audit });
+  const appender = options.audited ? createAuditAppender({ store }) : undefined;
+  const runtime = buildTenantRuntime(tenant, {
+    logger: pino({ level: 'silent' }),
+    ...(appender ? { onEhrRequest: auditEhrRequests(appender) } : {}),
+  });
   const tools = buildToolRuntime({
     store,
     tenants: [runtime],
     env: { EHRGATE_TOOL_SECRET: SECRET },
     now: () => NOW_MS,
     router: { idleSweep: false },
-    ...audit,
+    ...(appender ? { audit: appender } : {}),
   });
   return {
     sandbox,
@@ -95,6 +97,7 @@ export async function startGatewayRuntime(options: {
     },
     async close() {
       await tools.close();
+      await appender?.flush();
       await runtime.close();
       await store.close();
       await sandbox.close();
