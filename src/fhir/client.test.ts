@@ -309,3 +309,30 @@ test('a header given by the caller replaces the default of the same name whateve
   assert.equal(server.requests[0].headers.accept, 'application/json');
   assert.equal(server.requests[0].headers['content-type'], 'application/json');
 });
+
+test('a header value that cannot be sent fails as it is, sends nothing, and is not a network error', async (t) => {
+  const events: unknown[] = [];
+  const { client, server } = await setup(t, [{ status: 200, body: { resourceType: 'Patient', id: 'p1' } }], {
+    onRequest: (event) => events.push(event),
+  });
+  await assert.rejects(
+    client.request('GET', 'Patient/p1', { headers: { 'x-trace': 'one\r\ntwo' } }),
+    (err: unknown) => !(err instanceof FhirError) && err instanceof Error,
+  );
+  assert.equal(server.requests.length, 0);
+  assert.equal(events.length, 1, 'one attempt, not retried as a network failure would be');
+});
+
+test('reads a response whose headers repeat, as the EHR sent them', async (t) => {
+  const { client } = await setup(t, [
+    {
+      status: 200,
+      body: { resourceType: 'Patient', id: 'p1' },
+      headers: { etag: 'W/"3"', 'set-cookie': ['a=1', 'b=2'] },
+    },
+  ]);
+  const response = await client.request('GET', 'Patient/p1');
+  assert.equal(response.etag, 'W/"3"');
+  assert.equal(response.headers.get('set-cookie'), 'a=1, b=2');
+  assert.deepEqual(response.body, { resourceType: 'Patient', id: 'p1' });
+});

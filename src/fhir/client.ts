@@ -10,6 +10,7 @@ import type {
 import { Agent } from 'undici';
 import { FhirError } from './errors.ts';
 import { expectResource, isResource } from './lib/expect.ts';
+import { dispatcherTransport, fetchTransport, type Transport } from './lib/transport.ts';
 import { encodeSearchParams, idFromLocation, isFhirId, toEtag, versionFromEtag } from './lib/url.ts';
 import {
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
@@ -31,14 +32,18 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
   const resolved = resolveFhirClientOptions(options);
   // An injected fetch brings its own transport; otherwise one keep-alive pool per client, so the
   // TLS handshake to the EHR is paid once, not per tool call.
-  const agent =
-    resolved.fetch === undefined
-      ? new Agent({
-          keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-          connections: DEFAULT_MAX_CONNECTIONS_PER_EHR,
-        })
-      : undefined;
-  const send = createSend(resolved, resolved.fetch ?? fetch, agent);
+  let agent: Agent | undefined;
+  let transport: Transport;
+  if (resolved.fetch === undefined) {
+    agent = new Agent({
+      keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      connections: DEFAULT_MAX_CONNECTIONS_PER_EHR,
+    });
+    transport = dispatcherTransport(agent);
+  } else {
+    transport = fetchTransport(resolved.fetch);
+  }
+  const send = createSend(resolved, transport);
 
   const refuse = (method: HttpMethod, path: string, detail: string): FhirError =>
     new FhirError({ kind: 'bad-request', method, path, neverSent: true, detail });

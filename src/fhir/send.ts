@@ -4,6 +4,7 @@ import { EhrgateError } from '../errors.ts';
 import { FhirError } from './errors.ts';
 import { isNetworkFailure, networkCodeOf } from './lib/network-error.ts';
 import { type Exchange, toFhirResponse } from './lib/response.ts';
+import type { HttpRequest, Transport } from './lib/transport.ts';
 import { baseForResolving, resolveRequestUrl, sameOrigin } from './lib/url.ts';
 import type { ResolvedFhirClientOptions } from './options.ts';
 import { isRepeatable, retryDelayMs } from './retry-policy.ts';
@@ -11,15 +12,7 @@ import type { FhirResponse, HttpMethod, RequestOptions } from './types.ts';
 
 export type Send = (method: HttpMethod, path: string, opts?: RequestOptions) => Promise<FhirResponse>;
 
-// Passed through to fetch untyped: the undici package's Dispatcher and the one @types/node
-// declares for the global fetch are distinct declarations of the same interface.
-export type FetchDispatcher = object;
-
-export function createSend(
-  options: ResolvedFhirClientOptions,
-  fetchImpl: typeof fetch,
-  dispatcher: FetchDispatcher | undefined,
-): Send {
+export function createSend(options: ResolvedFhirClientOptions, transport: Transport): Send {
   const base = baseForResolving(options.baseUrl);
   const { getAccessToken, retry: policy, now, sleep, random, timeoutMs } = options;
 
@@ -33,7 +26,7 @@ export function createSend(
 
   async function attemptOnce(
     ex: Exchange,
-    init: RequestInit,
+    init: Omit<HttpRequest, 'signal'>,
     callerSignal: AbortSignal | undefined,
     attempt: number,
   ): Promise<FhirResponse> {
@@ -43,14 +36,9 @@ export function createSend(
     let status: number | undefined;
     let failure: unknown;
     try {
-      const response = await fetchImpl(ex.url, {
-        ...init,
-        signal,
-        redirect: 'manual',
-        dispatcher,
-      } as RequestInit);
+      const response = await transport(ex.url, { ...init, signal });
       status = response.status;
-      const text = ex.method === 'HEAD' ? '' : await response.text();
+      const text = await response.text();
       return toFhirResponse(response, text, ex, now());
     } catch (err) {
       failure = classify(err, ex, callerSignal, timeout, status);
@@ -123,19 +111,19 @@ export function createSend(
       });
     }
 
-    // A Headers object, so a caller's `Accept` replaces ours instead of being appended to it.
-    const headers = new Headers({ accept: 'application/fhir+json' });
+    // Names in lower case, so a caller's `Accept` replaces ours instead of going beside it.
+    const headers: Record<string, string> = { accept: 'application/fhir+json' };
     setAll(headers, options.headers);
-    let body: string | URLSearchParams | undefined;
+    let body: string | undefined;
     if (typeof opts.body === 'string') {
       body = opts.body;
-      headers.set('content-type', 'application/fhir+json');
+      headers['content-type'] = 'application/fhir+json';
     } else if (opts.body instanceof URLSearchParams) {
-      body = opts.body;
-      headers.set('content-type', 'application/x-www-form-urlencoded');
+      body = opts.body.toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
     } else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
-      headers.set('content-type', 'application/fhir+json');
+      headers['content-type'] = 'application/fhir+json';
     }
     setAll(headers, opts.headers);
 
@@ -146,7 +134,7 @@ export function createSend(
     for (let attempt = 1; ; attempt++) {
       if (getAccessToken !== undefined) {
         token ??= await getAccessToken({ forceRefresh: false });
-        headers.set('authorization', `Bearer ${token}`);
+        headers.authorization = `Bearer ${token}`;
       }
       try {
         return await attemptOnce(ex, { method, headers, body }, signal, attempt);
@@ -186,6 +174,6 @@ export function createSend(
   };
 }
 
-function setAll(headers: Headers, values: Readonly<Record<string, string>> | undefined): void {
-  for (const [name, value] of Object.entries(values ?? {})) headers.set(name, value);
+function setAll(headers: Record<string, string>, values: Readonly<Record<string, string>> | undefined): void {
+  for (const [name, value] of Object.entries(values ?? {})) headers[name.toLowerCase()] = value;
 }

@@ -40,7 +40,7 @@ export type FhirClientOptions = {
   /** The FHIR base, e.g. https://fhir-ehr.cerner.com/r4/{tenant} or .../api/FHIR/R4. */
   baseUrl: string;
   getAccessToken?: AccessTokenProvider;
-  /** Defaults to the global fetch with a keep-alive undici Agent as dispatcher. */
+  /** Sends every request through this fetch instead of undici request() on a keep-alive Agent of the client (tests, recorders). */
   fetch?: typeof fetch;
   /** Per attempt, covering the response headers and body. */
   timeoutMs?: number;

@@ -3,9 +3,12 @@ import { FhirError, type FhirErrorKind } from '../errors.ts';
 import type { FhirResponse, HttpMethod } from '../types.ts';
 import { asOperationOutcome, insufficientScopeFromIssues, issuesOf } from './outcome.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import type { HttpResponse } from './transport.ts';
 import { bearerChallenge } from './www-authenticate.ts';
 
 export type Exchange = { method: HttpMethod; url: URL };
+
+type ResponseHead = Pick<HttpResponse, 'status' | 'statusText' | 'headers'>;
 
 // FHIR R4 http.html#mime-type: application/fhir+json; plain application/json is accepted by the
 // spec too, and application/json+fhir is the DSTU2 type some servers still send.
@@ -55,7 +58,12 @@ export function kindForStatus(status: number): FhirErrorKind {
 }
 
 /** Reads the exchange; throws FhirError for anything but a 2xx with FHIR JSON or no body. */
-export function toFhirResponse(response: Response, text: string, ex: Exchange, nowMs: number): FhirResponse {
+export function toFhirResponse(
+  response: ResponseHead,
+  text: string,
+  ex: Exchange,
+  nowMs: number,
+): FhirResponse {
   const { status, headers } = response;
   if (status >= 400) throw errorFromResponse(response, text, ex, nowMs);
   if (status < 200 || status >= 300) throw redirectError(response, ex);
@@ -80,7 +88,7 @@ export function toFhirResponse(response: Response, text: string, ex: Exchange, n
   };
 }
 
-function errorFromResponse(response: Response, text: string, ex: Exchange, nowMs: number): FhirError {
+function errorFromResponse(response: ResponseHead, text: string, ex: Exchange, nowMs: number): FhirError {
   const { status, headers } = response;
   const kind = kindForStatus(status);
   let parsed: unknown;
@@ -131,7 +139,7 @@ function errorFromResponse(response: Response, text: string, ex: Exchange, nowMs
   });
 }
 
-function invalidResponse(response: Response, ex: Exchange, detail: string): FhirError {
+function invalidResponse(response: ResponseHead, ex: Exchange, detail: string): FhirError {
   return new FhirError({
     kind: 'invalid-response',
     method: ex.method,
@@ -142,7 +150,7 @@ function invalidResponse(response: Response, ex: Exchange, detail: string): Fhir
   });
 }
 
-function notFhirJson(response: Response, text: string, ex: Exchange): FhirError {
+function notFhirJson(response: ResponseHead, text: string, ex: Exchange): FhirError {
   const mediaType = mediaTypeOf(response.headers) || 'none';
   const looksHtml = mediaType === 'text/html' || /^\s*</.test(text);
   const what = looksHtml ? 'an HTML page' : `a body of content-type ${mediaType}`;
@@ -154,7 +162,7 @@ function notFhirJson(response: Response, text: string, ex: Exchange): FhirError 
   );
 }
 
-function redirectError(response: Response, ex: Exchange): FhirError {
+function redirectError(response: ResponseHead, ex: Exchange): FhirError {
   const location = response.headers.get('location');
   let target = 'no Location';
   if (location !== null) {

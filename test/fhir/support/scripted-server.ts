@@ -14,7 +14,8 @@ export type RecordedRequest = {
 export type Reply =
   | {
       status: number;
-      headers?: Record<string, string>;
+      /** A list is sent as that header repeated. */
+      headers?: Record<string, string | string[]>;
       /** An object is sent as JSON with content-type application/fhir+json unless headers say otherwise. */
       body?: unknown;
     }
@@ -72,9 +73,9 @@ export async function startScriptedServer(script: Script | readonly Reply[]): Pr
 
 function send(
   res: ServerResponse,
-  reply: { status: number; headers?: Record<string, string>; body?: unknown },
+  reply: { status: number; headers?: Record<string, string | string[]>; body?: unknown },
 ): void {
-  const headers: Record<string, string> = { ...reply.headers };
+  const headers: Record<string, string | string[]> = { ...reply.headers };
   let payload = '';
   if (typeof reply.body === 'string') {
     payload = reply.body;
