@@ -34,6 +34,7 @@ const REFERENCE_DATE = new Date('2030-03-04T12:00:00.000Z');
 const CONCURRENT_CALLS = 200;
 const TOOL_CALLS_PER_CALL = 5;
 const WARMUP_TOOL_CALLS = 200;
+const SEQUENTIAL_TOOL_CALLS = 500;
 const OPEN_CALLS = 1_000;
 // A caller's turn between two tool calls in the conversational load.
 // Voice calls make a tool call every few seconds at most: the caller speaks, the model answers.
@@ -103,12 +104,13 @@ async function run(): Promise<BenchRow[]> {
     run: string,
     count: number,
     thinkMs?: { min: number; max: number },
+    workers = CONCURRENT_CALLS,
   ): Promise<{ total: number[]; overhead: number[] }> {
     const total: number[] = [];
     const overhead: number[] = [];
     let next = 0;
     await Promise.all(
-      Array.from({ length: CONCURRENT_CALLS }, async () => {
+      Array.from({ length: workers }, async () => {
         // Callers do not all start speaking in the same millisecond.
         if (thinkMs) await delay(Math.random() * thinkMs.max);
         while (next < count) {
@@ -157,6 +159,10 @@ async function run(): Promise<BenchRow[]> {
     const paced = await measure('paced', CONCURRENT_CALLS * TOOL_CALLS_PER_CALL, THINK_MS);
     auditCommits.timing = false;
     auditCommits.ms.sort((a, b) => a - b);
+    // The same tool calls one at a time, back to back: the gateway's own work on a CPU that has
+    // not gone idle in between. At the conversational pace this VM idles ~20 ms between tool
+    // calls, and the same work then takes about twice as long (docs/architecture.md).
+    const sequential = await measure('sequential', SEQUENTIAL_TOOL_CALLS, undefined, 1);
     const saturatedStarted = performance.now();
     const saturated = await measure('saturated', CONCURRENT_CALLS * TOOL_CALLS_PER_CALL);
     const saturatedSeconds = (performance.now() - saturatedStarted) / 1000;
@@ -182,6 +188,12 @@ async function run(): Promise<BenchRow[]> {
         note: 'part of the overhead: the answer waits for its audit record to be on disk (synchronous=FULL)',
       },
       { name: 'conversational: tool call total (p50)', value: percentile(paced.total, 50), unit: 'ms' },
+      {
+        name: 'back to back: gateway overhead (p50)',
+        value: percentile(sequential.overhead, 50),
+        unit: 'ms',
+        note: `${SEQUENTIAL_TOOL_CALLS} find_slots one at a time with no pause: the same work on a CPU kept busy`,
+      },
       {
         name: 'saturated: gateway overhead (p50)',
         value: percentile(saturated.overhead, 50),
