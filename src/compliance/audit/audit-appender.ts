@@ -1,6 +1,7 @@
 // Appends audit records to the one hash chain. Appends made while a write is in flight queue up
 // and go in together, in one transaction, so a burst of tool calls costs one commit rather than
-// one each. `append()` resolves only after that transaction commits: a tool call that awaits its
+// one each; under load, so do the answers to every EHR response the event loop finds ready at
+// once. `append()` resolves only after that transaction commits: a tool call that awaits its
 // audit record answers only once the record is durable (P8).
 //
 // Two writers (two gateways on one PostgreSQL, the CLI beside a gateway) can read the same head;
@@ -16,6 +17,8 @@ export const DEFAULT_AUDIT_BATCH_MAX_RECORDS = 100;
 /** Longest a held record (AuditAppendOptions.hold) waits for a record to go with. */
 export const AUDIT_HOLD_MS = 20;
 export const DEFAULT_AUDIT_APPEND_MAX_ATTEMPTS = 20;
+/** An append this soon after a commit ended finds the appender under load: see startDraining. */
+export const DEFAULT_AUDIT_BUSY_WINDOW_MS = 2;
 
 export type AuditAppenderOptions = {
   store: Store;
@@ -24,6 +27,8 @@ export type AuditAppenderOptions = {
   batchMaxRecords?: number;
   /** Transactions tried for one batch when other writers keep taking the next seq. */
   maxAttempts?: number;
+  /** How soon after a commit ended an append finds the appender under load (see startDraining). */
+  busyWindowMs?: number;
 };
 
 export type AuditAppendOptions = {
@@ -53,17 +58,22 @@ export function createAuditAppender(options: AuditAppenderOptions): AuditAppende
   const now = options.now ?? Date.now;
   const batchMax = options.batchMaxRecords ?? DEFAULT_AUDIT_BATCH_MAX_RECORDS;
   const maxAttempts = options.maxAttempts ?? DEFAULT_AUDIT_APPEND_MAX_ATTEMPTS;
+  const busyWindowMs = options.busyWindowMs ?? DEFAULT_AUDIT_BUSY_WINDOW_MS;
   if (!Number.isInteger(batchMax) || batchMax < 1 || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new EhrgateError(
       'ERR_CONFIG_INVALID',
       'audit appender: batch size and attempts must be integers >= 1',
     );
   }
+  if (!(busyWindowMs >= 0)) {
+    throw new EhrgateError('ERR_CONFIG_INVALID', 'audit appender: busyWindowMs must be a number >= 0');
+  }
   const queue: Pending[] = [];
   let draining: Promise<void> | undefined;
   // Records in the queue that are not held: while there are none, held ones wait for the timer.
   let urgent = 0;
   let holdTimer: NodeJS.Timeout | undefined;
+  let lastCommitEnded = Number.NEGATIVE_INFINITY;
 
   // The chain's head as this appender last wrote it: a batch is then one statement in one
   // transaction. Another writer (a second gateway, a purge) may have moved the head: the insert
@@ -102,6 +112,7 @@ export function createAuditAppender(options: AuditAppenderOptions): AuditAppende
       for (const pending of batch) if (!pending.held) urgent--;
       try {
         const rows = await writeBatch(batch);
+        lastCommitEnded = performance.now();
         for (const [i, pending] of batch.entries()) pending.resolve(rows[i] as AuditRecordRow);
       } catch (error) {
         for (const pending of batch) pending.reject(error);
@@ -113,8 +124,14 @@ export function createAuditAppender(options: AuditAppenderOptions): AuditAppende
     if (draining !== undefined) return;
     clearTimeout(holdTimer);
     holdTimer = undefined;
-    // Started on a microtask so appends made in the same tick share the first transaction.
-    draining = Promise.resolve()
+    // Idle, a batch starts on a microtask: the appends of this tick share it, and a lone answer
+    // waits for nothing but its own commit. Busy (a commit ended moments ago), it starts once the
+    // event loop has run every callback that was ready (setImmediate): each EHR response arrives
+    // in a callback of its own, and the answers of all that came in together then share one
+    // transaction and one fsync instead of one each. PostgreSQL's commit_delay, which waits only
+    // when commit_siblings transactions are open, makes the same choice.
+    const busy = performance.now() - lastCommitEnded < busyWindowMs;
+    draining = (busy ? new Promise<void>((resolve) => setImmediate(resolve)) : Promise.resolve())
       .then(drain)
       .finally(() => {
         draining = undefined;

@@ -3,6 +3,7 @@ export {
   createAuditAppender,
   DEFAULT_AUDIT_APPEND_MAX_ATTEMPTS,
   DEFAULT_AUDIT_BATCH_MAX_RECORDS,
+  DEFAULT_AUDIT_BUSY_WINDOW_MS,
 } from './audit-appender.ts';
 export { auditEhrRequests } from './audit-ehr-requests.ts';
 export type { AuditDetail, AuditEntry, AuditOutcome } from './audit-entry.ts';

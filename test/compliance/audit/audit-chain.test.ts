@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
+  type AuditAppender,
   type AuditEntry,
   auditRecordHash,
   createAuditAppender,
@@ -228,5 +229,64 @@ describe('the appender', () => {
     await Promise.all(Array.from({ length: 100 }, (_, i) => appender.append(entry(i + 1))));
     assert.ok(transactions <= 3, `${transactions} transactions for 100 appends`);
     assert.equal((await verifyAuditChain(store)).count, 100);
+  });
+
+  // Under load each EHR response is handled in an event-loop callback of its own; setImmediate
+  // callbacks queued together stand in for responses the loop finds ready at once.
+  const countingCommits = (): { store: Store; commits: () => number } => {
+    let commits = 0;
+    const counting: Store = Object.assign(Object.create(store) as Store, {
+      writeAtomically: (...args: Parameters<Store['writeAtomically']>) => {
+        commits++;
+        return store.writeAtomically(...args);
+      },
+    });
+    return { store: counting, commits: () => commits };
+  };
+  const appendInSeparateCallbacks = (appender: AuditAppender, first: number, count: number) =>
+    new Promise<Promise<unknown>[]>((resolve) => {
+      const appended: Promise<unknown>[] = [];
+      for (let i = 0; i < count; i++) {
+        setImmediate(() => {
+          appended.push(appender.append(entry(first + i)));
+          if (appended.length === count) resolve(appended);
+        });
+      }
+    });
+
+  it('under load, commits the answers of callbacks the event loop ran together in one transaction', async () => {
+    const { store: counting, commits } = countingCommits();
+    const appender = createAuditAppender({ store: counting, busyWindowMs: 60_000 });
+    await appender.append(entry(1000));
+    const before = commits();
+    await Promise.all(await appendInSeparateCallbacks(appender, 1001, 5));
+    assert.equal(commits() - before, 1, 'five answers, one commit');
+  });
+
+  it('when idle, commits an answer at once, before the event loop turns', async () => {
+    const { store: counting, commits } = countingCommits();
+    const appender = createAuditAppender({ store: counting, busyWindowMs: 0 });
+    await appender.append(entry(2000));
+    const before = commits();
+    let committedBeforeTheLoopTurned = -1;
+    setImmediate(() => {
+      committedBeforeTheLoopTurned = commits() - before;
+    });
+    const appended = appender.append(entry(2001));
+    await appended;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(committedBeforeTheLoopTurned, 1);
+    // Idle, callbacks of one turn are not waited for: each commits on its own.
+    const separate = await appendInSeparateCallbacks(appender, 2002, 3);
+    await Promise.all(separate);
+    assert.equal(commits() - before, 4);
+  });
+
+  it('refuses a busy window that is not a number >= 0', () => {
+    assert.throws(
+      () => createAuditAppender({ store, busyWindowMs: Number.NaN }),
+      (error: unknown) =>
+        (error as { code?: string }).code === 'ERR_CONFIG_INVALID' && /busyWindowMs/.test(String(error)),
+    );
   });
 });
