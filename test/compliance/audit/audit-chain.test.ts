@@ -259,8 +259,13 @@ describe('the appender', () => {
     const appender = createAuditAppender({ store: counting, busyWindowMs: 60_000 });
     await appender.append(entry(1000));
     const before = commits();
-    await Promise.all(await appendInSeparateCallbacks(appender, 1001, 5));
+    const rows = (await Promise.all(await appendInSeparateCallbacks(appender, 1001, 5))) as {
+      hash: string;
+    }[];
     assert.equal(commits() - before, 1, 'five answers, one commit');
+    // Each append resolved only once its record was in the store (P8).
+    const stored = new Set((await readAuditRecords(store.db)).map((row) => row.hash));
+    assert.ok(rows.every((row) => stored.has(row.hash)));
   });
 
   it('when idle, commits an answer at once, before the event loop turns', async () => {
