@@ -166,10 +166,6 @@ async function run(): Promise<BenchRow[]> {
     auditCommits.timing = false;
     auditCommits.ms.sort((a, b) => a - b);
     const disk = [...diskBefore, ...(await fsyncAfterIdle(dir, DISK_PROBE))].sort((a, b) => a - b);
-    // The same 1,000 calls open after 20 s of conversation: V8's memory reducer has by then given
-    // back the pages the burst of opening them took. The steady state; the row above is the peak.
-    collectGarbage();
-    const steadyRssMb = process.memoryUsage().rss / 1024 / 1024;
     // The same tool calls one at a time, back to back: the gateway's own work on a CPU that has
     // not gone idle in between. At the conversational pace this VM idles ~20 ms between tool
     // calls, and the same work then takes about twice as long (docs/architecture.md).
@@ -243,18 +239,11 @@ async function run(): Promise<BenchRow[]> {
         note: 'the sandbox EHR process, from /proc (10 ms ticks)',
       },
       {
-        name: `gateway RSS with ${OPEN_CALLS} open calls, just opened`,
+        name: `gateway RSS with ${OPEN_CALLS} open calls`,
         value: rssMb,
         unit: 'MB',
         target: '<= 200',
         note: `the whole bench process, after warm-up, calls opened ${CONCURRENT_CALLS} at a time; the sandbox is another process`,
-      },
-      {
-        name: `gateway RSS with ${OPEN_CALLS} open calls, after the conversational load`,
-        value: steadyRssMb,
-        unit: 'MB',
-        target: '<= 200',
-        note: 'the same calls still open; the peak of opening them has been given back',
       },
       {
         name: 'JS heap held per open call',
