@@ -26,6 +26,12 @@ for (const backend of storeBackends()) {
       store = await backend.open();
     });
     after(() => backend.cleanup());
+    // A compiled insert of a call row, for Store.writeAtomically; its id is the key a test reuses.
+    const insertCall = (tenantId: string, id: string) =>
+      store.db
+        .insertInto('calls')
+        .values({ id, tenant_id: tenantId, channel: 'sim', started_at: 1 })
+        .compile();
 
     it('applies the migrations at open and records them', async () => {
       const rows = await store.db.selectFrom('schema_migrations').select('name').execute();
@@ -56,11 +62,7 @@ for (const backend of storeBackends()) {
     });
 
     it('writes a batch atomically: all of it, or on a violated key none of it, with the typed error', async () => {
-      const insert = (id: string) =>
-        store.db
-          .insertInto('calls')
-          .values({ id, tenant_id: 'atomic', channel: 'sim', started_at: 1 })
-          .compile();
+      const insert = (id: string) => insertCall('atomic', id);
       await store.writeAtomically([insert('atomic-1'), insert('atomic-2')]);
       await assert.rejects(store.writeAtomically([insert('atomic-3'), insert('atomic-1')]), (error) =>
         isEhrgateError(error, 'ERR_STORE_CONSTRAINT'),
@@ -72,11 +74,7 @@ for (const backend of storeBackends()) {
     });
 
     it('commits a lazy batch and keeps full durability for every other commit, after a failure too', async () => {
-      const insert = (id: string) =>
-        store.db
-          .insertInto('calls')
-          .values({ id, tenant_id: 'lazy', channel: 'sim', started_at: 1 })
-          .compile();
+      const insert = (id: string) => insertCall('lazy', id);
       await store.writeAtomically([insert('lazy-1')], { sync: 'lazy' });
       await assert.rejects(store.writeAtomically([insert('lazy-1')], { sync: 'lazy' }));
       const durability =
@@ -90,11 +88,7 @@ for (const backend of storeBackends()) {
     });
 
     it('commits writes made together each on its own: a failing one takes no other with it', async () => {
-      const insert = (id: string) =>
-        store.db
-          .insertInto('calls')
-          .values({ id, tenant_id: 'together', channel: 'sim', started_at: 1 })
-          .compile();
+      const insert = (id: string) => insertCall('together', id);
       await store.writeAtomically([insert('together-1')]);
       // Issued in one tick: on SQLite the lazy ones ride with the durable one in one commit.
       const [first, taken, durable, last] = await Promise.allSettled([
