@@ -236,6 +236,12 @@ async function run(): Promise<BenchRow[]> {
         note: 'part of the overhead: the answer waits for its audit record to be on disk (synchronous=FULL)',
       },
       {
+        name: 'conversational: audit commit awaited (p99)',
+        value: percentile(auditCommits.ms, 99),
+        unit: 'ms',
+        note: "the disk's tail: where the overhead's p99 comes from when it is over target",
+      },
+      {
         name: `disk alone: ${PROBE_WRITE_BYTES / 1024} KB write + fsync after ${DISK_PROBE.idleMs} ms idle (p50)`,
         value: percentile(disk, 50),
         unit: 'ms',
