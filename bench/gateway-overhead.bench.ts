@@ -251,7 +251,7 @@ async function run(): Promise<BenchRow[]> {
         name: `CPU alone: same work after ${CPU_PROBE.idleMs} ms asleep / back to back`,
         value: cpu.afterSleep / cpu.backToBack,
         unit: 'x',
-        note: `JSON and SHA-256 of a Slot page, ${cpu.backToBack.toFixed(3)} ms back to back: on a shared VM the host takes the caches meanwhile`,
+        note: `JSON and SHA-256 of a small Slot page, ${cpu.backToBack.toFixed(3)} ms back to back: on a shared VM the host takes the caches meanwhile`,
       },
       {
         name: `CPU alone: same work after ${CPU_PROBE.idleMs} ms spinning / back to back`,
