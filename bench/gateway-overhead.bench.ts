@@ -33,6 +33,7 @@ import { VISIT_TYPES } from '../src/sandbox/seed.ts';
 import { buildTenantRuntime } from '../src/server/tenant-runtime.ts';
 import { buildToolRuntime } from '../src/server/tool-runtime.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import type { ToolCallResult } from '../src/tools/index.ts';
 import { cpuAfterIdle } from './lib/cpu-probe.ts';
 import { fsyncAfterIdle, PROBE_WRITE_BYTES } from './lib/disk-probe.ts';
 import { type Benchmark, type BenchRow, percentile } from './lib/harness.ts';
@@ -43,6 +44,8 @@ const TOOL_CALLS_PER_CALL = 5;
 const WARMUP_TOOL_CALLS = 200;
 const SEQUENTIAL_TOOL_CALLS = 500;
 const OPEN_CALLS = 1_000;
+// The open calls then talk for this long, each asking a tool every THINK_MS: RSS under that load.
+const CONVERSING_MS = 20_000;
 // A caller's turn between two tool calls in the conversational load.
 // Voice calls make a tool call every few seconds at most: the caller speaks, the model answers.
 const THINK_MS = { min: 2_000, max: 6_000 };
@@ -145,9 +148,7 @@ async function run(): Promise<BenchRow[]> {
           const result = await ehrTime.run(sample, () => router.call(toolCall));
           const t1 = performance.now();
           const elapsed = t1 - t0;
-          if (!result.ok || result.output.status !== 'found') {
-            throw new Error(`bench: find_slots answered ${JSON.stringify(result)}`);
-          }
+          expectSlotsFound(result);
           total.push(elapsed);
           overhead.push(Math.max(0, elapsed - sample.ms));
           if (sample.firstStart !== undefined && sample.lastEnd !== undefined) {
@@ -184,6 +185,26 @@ async function run(): Promise<BenchRow[]> {
     const { rss, heapUsed } = process.memoryUsage();
     const rssMb = rss / 1024 / 1024;
     const perCallKb = (heapUsed - heapBefore) / OPEN_CALLS / 1024;
+    // The same calls, talking: each asks a tool every few seconds, as in the conversational load
+    // below. RSS then holds what V8 lets pile up between collections at that allocation rate,
+    // well above the live heap (docs/architecture.md).
+    let conversingRss = 0;
+    const sampler = setInterval(() => {
+      conversingRss = Math.max(conversingRss, process.memoryUsage.rss());
+    }, 250);
+    const conversingUntil = performance.now() + CONVERSING_MS;
+    let turn = 0;
+    await Promise.all(
+      Array.from({ length: OPEN_CALLS }, async (_, k) => {
+        await delay(Math.random() * THINK_MS.max);
+        while (performance.now() < conversingUntil) {
+          expectSlotsFound(await router.call({ ...request(turn++, 'conversing'), callId: `open-call-${k}` }));
+          const think = THINK_MS.min + Math.random() * (THINK_MS.max - THINK_MS.min);
+          await delay(Math.max(0, Math.min(think, conversingUntil - performance.now())));
+        }
+      }),
+    );
+    clearInterval(sampler);
     const cpu = await cpuAfterIdle(CPU_PROBE);
     const diskBefore = await fsyncAfterIdle(dir, DISK_PROBE);
     auditCommits.timing = true;
@@ -306,6 +327,12 @@ async function run(): Promise<BenchRow[]> {
         unit: 'KB',
         note: 'heap after a collection, with the calls open, less before they opened',
       },
+      {
+        name: `gateway RSS, the ${OPEN_CALLS} calls in conversation (highest)`,
+        value: conversingRss / 1024 / 1024,
+        unit: 'MB',
+        note: `sampled every 250 ms for ${CONVERSING_MS / 1000} s, each call asking find_slots every ${THINK_MS.min / 1000}-${THINK_MS.max / 1000} s (${turn} in all)`,
+      },
     ];
   } finally {
     await tools.close();
@@ -336,6 +363,12 @@ async function startSandboxProcess(): Promise<{ child: ChildProcess; r4: string 
     }
   }
   throw new Error('bench: the sandbox exited before it was ready');
+}
+
+function expectSlotsFound(result: ToolCallResult): void {
+  if (!result.ok || result.output.status !== 'found') {
+    throw new Error(`bench: find_slots answered ${JSON.stringify(result)}`);
+  }
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
