@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
 import { fhirR4SlotParams } from '../../../src/ehr/fhir-r4/find-slots.ts';
 import { createEhrAdapter, type EhrAdapter, IDEMPOTENCY_IDENTIFIER_SYSTEM } from '../../../src/ehr/index.ts';
+import { sortCandidates } from '../../../src/ehr/lib/slot-candidates.ts';
+import { searchSlotCandidates } from '../../../src/ehr/lib/slot-pages.ts';
 import type { FhirClient } from '../../../src/fhir/index.ts';
 import type { SandboxHandle } from '../../../src/sandbox/server.ts';
 import {
@@ -82,6 +84,21 @@ describe('fhir-r4 findSlots', () => {
     assert.equal(count({}), '6');
     assert.equal(count({ limit: 10 }), '20');
     assert.equal(count({ timeOfDay: 'evening' }), '100');
+  });
+
+  it("follows the EHR's next links while a page holds fewer offers than asked", async () => {
+    const query = { visitType: FOLLOW_UP, from, to, timeZone: ZONE, limit: 3 };
+    const onePage = await adapter.findSlots(query);
+    // A page of one slot: the three offers take three pages, each with its own included resources.
+    const paged = await searchSlotCandidates(fhir, { ...fhirR4SlotParams(query), _count: '1' }, query);
+    assert.deepEqual(
+      sortCandidates([paged], query.limit).map((c) => c.handle),
+      onePage.candidates.map((c) => c.handle),
+    );
+    for (const c of paged) {
+      assert.ok(c.practitioner?.display?.startsWith('Dr. '), 'each page named its own practitioner');
+      assert.ok(c.location?.display?.endsWith('Clinic'), 'each page named its own location');
+    }
   });
 
   it('searches only the practitioners asked for, several in one query', async () => {
