@@ -1,7 +1,8 @@
 // Gateway overhead per tool call (DESIGN.md section 10: p50 <= 1 ms, p99 <= 5 ms at 200
 // concurrent calls): the time ToolRouter.call takes minus the time spent in EHR requests, the
 // latter summed from the FHIR client's onRequest durations of that very tool call (attributed
-// through AsyncLocalStorage, since 200 calls interleave). The router runs as the gateway builds
+// through AsyncLocalStorage, since 200 calls interleave): each from sending a request to its
+// response's last byte, so parsing the page is counted as the gateway's. The router runs as the gateway builds
 // it (server/tool-runtime.ts: PHI firewall on arguments and answers, every answer and EHR request
 // in the audit chain) on a durable SQLite store, against the sandbox EHR in its own process on
 // the loopback: in-process, the sandbox's CPU time (an in-memory FHIR search per request) would
@@ -93,11 +94,11 @@ async function run(): Promise<BenchRow[]> {
     onEhrRequest: (tenantId, event) => {
       const sample = ehrTime.getStore();
       if (sample) {
-        // Reported as each request ends: both clocks are performance.now()'s.
-        const end = performance.now();
+        // The client's clock is performance.timeOrigin + performance.now() (fhir/options.ts).
+        const start = event.startedAt - performance.timeOrigin;
         sample.ms += event.durationMs;
-        sample.firstStart ??= end - event.durationMs;
-        sample.lastEnd = end;
+        sample.firstStart ??= start;
+        sample.lastEnd = start + event.durationMs;
       }
       audited(tenantId, event);
     },

@@ -146,6 +146,16 @@ test('times out with ERR_FHIR_TIMEOUT, and a POST that timed out may have been a
   assert.equal(server.requests.length, 1);
 });
 
+test("times an attempt from sending to the response's last byte: the parse is the gateway's time", async (t) => {
+  // A clock that moves a second at every reading, so the event shows which readings it spans.
+  let readings = 0;
+  const { client, events } = await setup(t, [OK], { now: () => NOW + 1_000 * readings++ });
+  await client.read('Patient', 'p1');
+  assert.equal(events.length, 1);
+  assert.equal(events[0]?.startedAt, NOW);
+  assert.equal(events[0]?.durationMs, 1_000);
+});
+
 test('retries a GET that timed out', async (t) => {
   const { client, server } = await setup(t, [{ hang: true }, OK], { timeoutMs: 50 });
   assert.deepEqual(await client.read('Patient', 'p1'), PATIENT);

@@ -33,13 +33,15 @@ export function createSend(options: ResolvedFhirClientOptions, transport: Transp
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
     const started = now();
+    let received: number | undefined;
     let status: number | undefined;
     let failure: unknown;
     try {
       const response = await transport(ex.url, { ...init, signal });
       status = response.status;
       const text = await response.text();
-      return toFhirResponse(response, text, ex, now());
+      received = now();
+      return toFhirResponse(response, text, ex, received);
     } catch (err) {
       failure = classify(err, ex, callerSignal, timeout, status);
       throw failure;
@@ -49,7 +51,8 @@ export function createSend(options: ResolvedFhirClientOptions, transport: Transp
         url: ex.url.href,
         path: ex.url.pathname,
         status,
-        durationMs: now() - started,
+        startedAt: started,
+        durationMs: (received ?? now()) - started,
         attempt,
         errorCode: failure instanceof EhrgateError ? failure.code : undefined,
       });

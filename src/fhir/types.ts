@@ -29,6 +29,9 @@ export type FhirRequestEvent = {
   path: string;
   /** The EHR's HTTP status; absent when no response arrived. */
   status: number | undefined;
+  /** When the attempt was sent, on the client's clock (FhirClientOptions.now, epoch ms). */
+  startedAt: number;
+  /** From sending to the last byte of the response (or the failure): the EHR's and the network's time, not the parse. */
   durationMs: number;
   /** 1 for the first attempt, counting retries and the repeat after a 401. */
   attempt: number;

@@ -13,6 +13,7 @@ function event(
     url: `https://ehr.example${path}?family=Doe&birthdate=1970-01-01`,
     path,
     status,
+    startedAt: Date.parse('2026-03-02T10:00:00Z'),
     durationMs: 12.4,
     attempt: 1,
     errorCode: undefined,
