@@ -2,11 +2,11 @@
 // concurrent calls): the time ToolRouter.call takes minus the time spent in EHR requests, the
 // latter summed from the FHIR client's onRequest durations of that very tool call (attributed
 // through AsyncLocalStorage, since 200 calls interleave): each from sending a request to its
-// response's last byte, so parsing the page is counted as the gateway's. The router runs as the gateway builds
-// it (server/tool-runtime.ts: PHI firewall on arguments and answers, every answer and EHR request
-// in the audit chain) on a durable SQLite store, against the sandbox EHR in its own process on
-// the loopback: in-process, the sandbox's CPU time (an in-memory FHIR search per request) would
-// queue the gateway's callbacks and be counted as gateway overhead.
+// response's last byte, so parsing the page is counted as the gateway's. The router runs as the
+// gateway builds it (server/tool-runtime.ts: PHI firewall on arguments and answers, every answer
+// and EHR request in the audit chain) on a durable SQLite store, against the sandbox EHR in its
+// own process on the loopback: in-process, the sandbox's CPU time (an in-memory FHIR search per
+// request) would queue the gateway's callbacks and be counted as gateway overhead.
 //
 // Two loads. "Conversational": 200 calls each asking a tool, then listening and talking for a
 // while (2-6 s) before the next, as calls on a phone line do; this is the measure of the
