@@ -136,9 +136,21 @@ describe('tool router', () => {
       callId: nextCall(),
       args: { visitType: 'x', limit: 'three' },
     });
-    assert.ok(!wrongType.ok);
-    assert.equal(wrongType.error.code, 'invalid_arguments');
-    assert.match(wrongType.error.message, /^arguments\.limit: /);
+    assert.deepEqual(wrongType, {
+      ok: false,
+      error: { code: 'invalid_arguments', message: 'arguments.limit: expected number, got a string' },
+    });
+    // A field sent with the wrong type is not "required": the model did send it.
+    const wrongTypes = await h.call({
+      name: 'find_slots',
+      callId: nextCall(),
+      args: { visitType: ['follow-up'], from: 20300305 },
+    });
+    assert.ok(!wrongTypes.ok);
+    assert.equal(
+      wrongTypes.error.message,
+      'arguments.visitType: expected string, got an array; arguments.from: expected string, got a number',
+    );
     const extra = await h.call({
       name: 'find_slots',
       callId: nextCall(),

@@ -40,16 +40,38 @@ export function parseArguments(
   }
   const parsed = schema.safeParse(raw.value);
   if (parsed.success) return { ok: true, value: parsed.data, raw: raw.value };
-  return { ok: false, message: parsed.error.issues.map(issueLine).join('; ') };
+  return { ok: false, message: parsed.error.issues.map((issue) => issueLine(issue, raw.value)).join('; ') };
 }
 
-function issueLine(issue: z.core.$ZodIssue): string {
+function issueLine(issue: z.core.$ZodIssue, args: unknown): string {
   const path = ['arguments', ...issue.path.map(String)].join('.');
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: required`;
+  if (issue.code === 'invalid_type') {
+    // Read from the arguments themselves: zod 4 leaves `issue.input` out unless asked to keep
+    // it, and a model told "required" about a field it did send tends to send it again.
+    const given = valueAt(args, issue.path);
+    return given === undefined
+      ? `${path}: required`
+      : `${path}: expected ${issue.expected}, got ${kindOf(given)}`;
+  }
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${path}.${key}: not a field of this tool`).join('; ');
   }
   return `${path}: ${issue.message}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 export { canonicalJson };
