@@ -23,6 +23,15 @@ export type PhiFirewallOptions = {
 
 export type ProtectResult = { text: string; spans: Array<PhiSpan & { token: string }> };
 
+export type ProtectOptions = {
+  /**
+   * The text is not a turn of the conversation (a tool's answer, say): a cue at its end ("your
+   * date of birth?") does not make the next text's first date a birth date, and a cue the last
+   * utterance ended on does not reach into it. Default false.
+   */
+  standalone?: boolean;
+};
+
 export type RevealOptions = {
   // 'reject' (default): a token this call never issued throws ERR_PHI_TOKEN_UNKNOWN;
   // 'keep': it stays as it is (speech of text that is not PHI)
@@ -33,7 +42,7 @@ type CallState = { vault: CallVault; known?: PreparedKnown; carriedCue?: Cue };
 
 export type PhiFirewall = {
   readonly policy: PhiPolicy;
-  protect(callId: string, text: string): ProtectResult;
+  protect(callId: string, text: string, options?: ProtectOptions): ProtectResult;
   reveal<T>(callId: string, value: T, options?: RevealOptions): T;
   rememberKnown(callId: string, values: KnownValues): void;
   endCall(callId: string): void;
@@ -100,14 +109,19 @@ export function createPhiFirewall(options: PhiFirewallOptions = {}): PhiFirewall
 
   return Object.freeze({
     policy,
-    protect(callId: string, text: string): ProtectResult {
+    protect(callId: string, text: string, protectOptions: ProtectOptions = {}): ProtectResult {
       if (typeof text !== 'string') throw new EhrgateError('ERR_INVALID_INPUT', 'protect() takes a string');
       const s = state(callId);
       // tokens already in the text (an earlier protect, or a forged one) are left as they are
       const shielded = text.includes('[') ? text.replace(TOKEN_PATTERN, (t) => ' '.repeat(t.length)) : text;
-      const detectState: DetectState = { known: s.known, carriedCue: s.carriedCue, now: now() };
+      const standalone = protectOptions.standalone === true;
+      const detectState: DetectState = {
+        known: s.known,
+        carriedCue: standalone ? undefined : s.carriedCue,
+        now: now(),
+      };
       const found = detectLong(shielded, detectState);
-      s.carriedCue = found.carriedCue;
+      if (!standalone) s.carriedCue = found.carriedCue;
       const spans: ProtectResult['spans'] = [];
       let out = '';
       let cursor = 0;

@@ -93,6 +93,33 @@ describe('PHI at the tool boundary', () => {
     assert.equal(output.offers[0]?.practitioner, 'Daniel Okafor');
   });
 
+  it("keeps offered times that fall on the caller's birthday, and protects the birth date itself", () => {
+    const { firewall } = setUp();
+    firewall.rememberKnown('call-a', { name: 'Maria Gonzalez', birthDate: '1980-11-24' });
+    const offerSay = 'Tuesday November 24 at 9 am with Dr. Daniel Okafor';
+    const output = protectOutput(firewall, 'call-a', {
+      status: 'found',
+      say: `The one opening I have is ${offerSay}.`,
+      offers: [{ offer: 'signed.offer', say: offerSay, start: '2026-11-24T14:00:00Z' }],
+    });
+    assert.equal(output.say, `The one opening I have is ${offerSay}.`);
+    assert.equal(output.offers[0]?.say, offerSay);
+    const told = protectOutput(firewall, 'call-a', { say: 'Your date of birth is November 24, 1980.' });
+    assert.match(told.say, /^Your date of birth is \[DOB_\d+\]\.$/);
+  });
+
+  it('carries no birth-date cue from one answer into the next', () => {
+    const { firewall } = setUp();
+    const asked = protectOutput(firewall, 'call-a', {
+      status: 'failed',
+      say: "I couldn't find that record. Could you spell your last name and give me your date of birth",
+    });
+    assert.match(asked.say, /date of birth$/);
+    // Not an offer: a sentence about a time the clinic has, such as a closure.
+    const next = protectOutput(firewall, 'call-a', { say: 'The clinic is closed Tuesday November 24.' });
+    assert.equal(next.say, 'The clinic is closed Tuesday November 24.');
+  });
+
   it('keeps ids the gateway minted intact inside free text', () => {
     const { firewall } = setUp();
     const id = '424283db-9f1e-4c7a-8d2b-0e5f3a6c1ae5';

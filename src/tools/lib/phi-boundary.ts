@@ -91,8 +91,9 @@ const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g
 
 /**
  * Protects `text` except for the parts that are not the caller's (`shielded`, see shieldOf): ids
- * the gateway minted, and directory names the answer carries ("with Dr. Daniel Okafor at Main
- * Street Clinic" is the clinic's, and scheduling is useless without it).
+ * the gateway minted, and the directory names and offered times the answer carries ("Tuesday at
+ * 9 with Dr. Daniel Okafor at Main Street Clinic" is the clinic's, and scheduling is useless
+ * without it).
  */
 function protectText(
   firewall: PhiFirewall,
@@ -103,7 +104,9 @@ function protectText(
 ): string {
   const piece = (part: string) => {
     if (part === '') return part;
-    const result = firewall.protect(callId, part);
+    // An answer is not a turn of the conversation: a question it ends on ("your date of
+    // birth?") must not make the next answer's first date a birth date.
+    const result = firewall.protect(callId, part, { standalone: true });
     for (const span of result.spans)
       issued?.push({ token: span.token, value: part.slice(span.start, span.end) });
     return result.text;
@@ -122,7 +125,7 @@ function protectText(
 const MAX_SHIELDS = 256;
 const shields = new Map<string, RegExp>();
 
-/** What protectText leaves alone: minted ids, and the literal names in `keep`. */
+/** What protectText leaves alone: minted ids, and the literal phrases in `keep`. */
 function shieldOf(keep: readonly string[]): RegExp {
   if (keep.length === 0) return UUID;
   const names = [...keep].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
@@ -180,6 +183,12 @@ export function protectOutput<T>(
     } else if (Array.isArray(value)) {
       for (const item of value) collect(item, key);
     } else if (value !== null && typeof value === 'object') {
+      // An offered time as spoken ("Tuesday November 24 at 9 am with Dr. Okafor") is made of the
+      // clinic's schedule, not the caller's words: a slot on the caller's birthday is no birth date.
+      const offer = value as Record<string, unknown>;
+      if (typeof offer.offer === 'string' && typeof offer.say === 'string' && offer.say.trim() !== '') {
+        keep.add(offer.say);
+      }
       for (const [k, item] of Object.entries(value)) collect(item, k);
     }
   };
