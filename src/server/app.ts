@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { channelError, errorBody } from '../channels/lib/channel-errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerJwksRoute } from './jwks-route.ts';
 import { type GatewayMetrics, registerMetricsRoute } from './metrics.ts';
@@ -8,6 +9,9 @@ import { registerWorkQueueRoutes, type WorkQueueRoutesOptions } from './work-que
 
 // Voice platforms send small JSON tool calls; anything near this size is abuse or a bug.
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+// Longer than any path parameter a route takes (a call id is at most 128 characters), so the
+// route's own check answers an overlong one with its rule, not fastify's 414 with the URL echoed.
+const MAX_PARAM_LENGTH = 1_024;
 // In-flight tool calls get this long to finish on shutdown before connections are cut.
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
@@ -29,7 +33,14 @@ export function buildGatewayApp(options: GatewayAppOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    maxParamLength: MAX_PARAM_LENGTH,
   });
+  // A channel's scope answers its own unknown routes; elsewhere the same {error:{code,message}}.
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(errorBody(channelError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`))),
+  );
   registerHealthRoutes(app, options.probes);
   registerJwksRoute(app, options.keyDirs, options.now ?? Date.now);
   registerMetricsRoute(app, options.metrics);
