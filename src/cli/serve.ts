@@ -53,7 +53,7 @@ function banner(gateway: RunningGateway): string {
         ? '  dev API key   from EHRGATE_DEV_KEY'
         : `  dev API key   ${gateway.devKey.key}  (generated; set EHRGATE_DEV_KEY to keep one)`,
     );
-    lines.push('                send as Authorization: Bearer <key> on /v1 and /mcp');
+    lines.push('                send as Authorization: Bearer <key> on /v1, /openai and /mcp');
   }
   for (const tenant of gateway.config.tenants) {
     lines.push(`  tenant        ${tenant.id}: ${tenant.ehr.vendor} at ${tenant.ehr.baseUrl}`);
