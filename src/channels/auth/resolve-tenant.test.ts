@@ -90,6 +90,34 @@ describe('resolveTenant', () => {
     assert.equal(!again.ok && again.tenantId, 'valley');
   });
 
+  it("verifies a Vapi HMAC in x-signature, the HMAC credential's default header, with the same replay key", () => {
+    const resolve = resolver();
+    const timestamp = String(NOW);
+    const signature = signVapiRequest(body, 'hillside-vapi-secret', timestamp);
+    const first = resolve({
+      channel: 'vapi',
+      headers: { 'x-signature': signature, 'x-timestamp': timestamp },
+      rawBody: body,
+    });
+    assert.deepEqual(first, { ok: true, tenantId: 'hillside', channel: 'vapi', method: 'vapi-hmac' });
+    const moved = resolve({
+      channel: 'vapi',
+      headers: { 'x-vapi-signature': signature, 'x-timestamp': timestamp },
+      rawBody: body,
+    });
+    assert.equal(!moved.ok && moved.code, 'replayed_request');
+    // Only an HMAC is looked for in x-signature, never the plain secret.
+    const plain = resolve({
+      channel: 'vapi',
+      headers: { 'x-signature': 'hillside-vapi-secret' },
+      rawBody: body,
+    });
+    assert.equal(!plain.ok && plain.code, 'bad_signature');
+    const missing = resolve({ channel: 'vapi', headers: {}, rawBody: body });
+    assert.equal(!missing.ok && missing.code, 'missing_credential');
+    assert.match(!missing.ok ? missing.message : '', /X-Signature/);
+  });
+
   it('dates a body-only Vapi HMAC by message.timestamp and refuses it outside the window', () => {
     const signature = signVapiRequest(body, 'valley-vapi-secret');
     const fresh = resolver()({

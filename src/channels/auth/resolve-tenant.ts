@@ -59,6 +59,12 @@ export type ResolveTenantContext = {
 };
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+/**
+ * The default Signature Header of Vapi's HMAC credential ("Defaults to 'x-signature'",
+ * HMACAuthenticationPlan in Vapi's API reference). It only ever carries an HMAC, so unlike
+ * X-Vapi-Signature the legacy plain secret is not looked for in it.
+ */
+const VAPI_HMAC_SIGNATURE_HEADER = 'x-signature';
 
 export function resolveTenant(context: ResolveTenantContext, request: AuthRequest): AuthResult {
   switch (request.channel) {
@@ -106,14 +112,29 @@ function resolveVapi(context: ResolveTenantContext, request: AuthRequest): AuthR
     if (found) return { ok: true, tenantId: found.tenantId, channel: 'vapi', method: 'vapi-secret' };
     return failure('invalid_credential', 'X-Vapi-Secret is not a Vapi secret of any tenant');
   }
-  const signature = singleHeader(headers, VAPI_SIGNATURE_HEADER);
-  if (signature === undefined) {
-    return failure('missing_credential', 'missing Authorization: Bearer, X-Vapi-Secret or X-Vapi-Signature');
+  const vapiSignature = singleHeader(headers, VAPI_SIGNATURE_HEADER);
+  if (vapiSignature !== undefined) {
+    // The legacy server.secret arrives verbatim in X-Vapi-Signature (Vapi server-authentication docs).
+    const plain = context.credentials.bearer('vapi', vapiSignature);
+    if (plain) return { ok: true, tenantId: plain.tenantId, channel: 'vapi', method: 'vapi-secret' };
+    return resolveVapiHmac(context, request, vapiSignature, 'X-Vapi-Signature');
   }
-  // The legacy server.secret arrives verbatim in X-Vapi-Signature (Vapi server-authentication docs).
-  const plain = context.credentials.bearer('vapi', signature);
-  if (plain) return { ok: true, tenantId: plain.tenantId, channel: 'vapi', method: 'vapi-secret' };
+  const hmacSignature = singleHeader(headers, VAPI_HMAC_SIGNATURE_HEADER);
+  if (hmacSignature !== undefined) return resolveVapiHmac(context, request, hmacSignature, 'X-Signature');
+  return failure(
+    'missing_credential',
+    'missing Authorization: Bearer, X-Vapi-Secret, X-Vapi-Signature or X-Signature',
+  );
+}
 
+/** Same verification and replay key whichever header carried the signature. */
+function resolveVapiHmac(
+  context: ResolveTenantContext,
+  request: AuthRequest,
+  signature: string,
+  headerName: string,
+): AuthResult {
+  const { headers } = request;
   const rawBody = request.rawBody ?? '';
   const timestampHeader = VAPI_TIMESTAMP_HEADERS.map((name) => singleHeader(headers, name)).find(
     (value) => value !== undefined,
@@ -122,7 +143,7 @@ function resolveVapi(context: ResolveTenantContext, request: AuthRequest): AuthR
     vapiHmacMatches(rawBody, key, signature, timestampHeader),
   );
   if (!tenant)
-    return failure('bad_signature', 'X-Vapi-Signature does not match the request body for any tenant');
+    return failure('bad_signature', `${headerName} does not match the request body for any tenant`);
   // Without a timestamp header the signed body's own message.timestamp dates the request.
   const timestampMs = vapiTimestampMs(timestampHeader ?? messageTimestamp(rawBody));
   if (timestampMs === undefined) {

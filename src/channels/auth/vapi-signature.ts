@@ -2,8 +2,8 @@
 // `channels.vapi.secret` is accepted in each form Vapi sends it:
 // - a Bearer Token credential: `Authorization: Bearer <secret>`;
 // - the legacy `server.secret`: the secret itself in `X-Vapi-Secret` or `X-Vapi-Signature`;
-// - an HMAC credential with Signature Header `x-vapi-signature` (Vapi's HMACAuthenticationPlan:
-//   algorithm sha256, hex by default, optional prefix such as `sha256=`, payload
+// - an HMAC credential with Signature Header `x-signature` (the plan's default) or
+//   `x-vapi-signature` (Vapi's HMACAuthenticationPlan: algorithm sha256, hex by default, optional prefix such as `sha256=`, payload
 //   `{timestamp}.{body}` with the timestamp in `x-timestamp` by default, or the body alone when
 //   no timestamp header is configured).
 // Only the HMAC form signs the request, so only it is subject to replay protection.

@@ -34,6 +34,33 @@ describe('parseVapiMessage', () => {
     assert.deepEqual(parsed.kind === 'invalid' && parsed.toolCallIds, ['a']);
   });
 
+  it('reads each tool call on its own, naming the missing or wrong field of a bad one', () => {
+    const parsed = parseVapiMessage({
+      message: {
+        type: 'tool-calls',
+        call: { id: 'call-1' },
+        toolCallList: [
+          { id: 'a', type: 'function', function: { name: 'find_slots', arguments: {} } },
+          { id: 'b', type: 'function', function: { arguments: {} } },
+          { id: 'c', name: '' },
+          { type: 'function', function: { name: 'end_call' } },
+          'not an object',
+        ],
+      },
+    });
+    assert.deepEqual(parsed, {
+      kind: 'tool-calls',
+      callId: 'call-1',
+      toolCalls: [
+        { id: 'a', name: 'find_slots', args: {} },
+        { id: 'b', invalid: 'message.toolCallList.1.function.name: required' },
+        { id: 'c', invalid: 'message.toolCallList.2.name: expected a non-empty string' },
+        { id: undefined, invalid: 'message.toolCallList.3.id: required' },
+        { id: undefined, invalid: 'message.toolCallList.4: expected a tool call object' },
+      ],
+    });
+  });
+
   it('acknowledges other server messages without acting on them', () => {
     assert.deepEqual(parseVapiMessage({ message: { type: 'status-update', status: 'in-progress' } }), {
       kind: 'other',

@@ -5,10 +5,15 @@
 // credential, rate limit, malformed body, unknown tool - is a 200 whose `error` says why, on one
 // line. The request is authenticated over its raw bytes before anything is parsed or run.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import type { ToolCallResult, ToolRouter } from '../../tools/contract.ts';
+import type { ToolCallError, ToolCallResult, ToolRouter } from '../../tools/contract.ts';
 import type { ChannelAuth } from '../auth/index.ts';
 import { abortSignalFor, acceptRawBody, rawBodyOf } from '../auth/raw-body.ts';
-import { parseVapiMessage, toolCallIdsOf, type VapiToolCall } from './parse-tool-calls.ts';
+import {
+  parseVapiMessage,
+  toolCallIdsOf,
+  type VapiInvalidToolCall,
+  type VapiToolCall,
+} from './parse-tool-calls.ts';
 import { foldLines, oneLine } from './single-line.ts';
 
 export const VAPI_TOOL_CALLS_PATH = '/vapi/tool-calls';
@@ -70,7 +75,7 @@ export async function handleVapiRequest(
   const message = parseVapiMessage(body.value);
   if (message.kind === 'other') return {};
   if (message.kind === 'call-ended') {
-    await options.router.call({
+    const ended = await options.router.call({
       tenantId: authenticated.tenantId,
       callId: message.callId,
       channel: 'vapi',
@@ -78,19 +83,35 @@ export async function handleVapiRequest(
       args: {},
       toolCallId: `vapi-end-of-call-report:${message.callId}`,
     });
-    return {};
+    // A server message has no toolCallId to answer, so a refusal is the top-level `error`, as for
+    // malformed JSON; a call id of another tenant is a security event here as on tool-calls.
+    if (ended.ok) return {};
+    return { error: await refusal(options, authenticated.tenantId, message.callId, ended.error) };
   }
   if (message.kind === 'invalid')
     return refuseAll(message.toolCallIds, oneLine(`invalid_request: ${message.message}`));
 
   const results: VapiToolResult[] = [];
+  const unanswerable: string[] = [];
   // In order: the model may verify the caller and book in one turn, and the second needs the first.
   for (const toolCall of message.toolCalls) {
+    if (isInvalid(toolCall)) {
+      const error = oneLine(`invalid_request: ${toolCall.invalid}`);
+      if (toolCall.id === undefined) unanswerable.push(error);
+      else results.push({ toolCallId: toolCall.id, error });
+      continue;
+    }
     results.push(
       await runToolCall(options, authenticated.tenantId, message.callId, toolCall, request.signal),
     );
   }
-  return { results };
+  // Entries without an id cannot be paired with a result (parse-tool-calls.ts), so they are named
+  // in the top-level `error` next to the results of the rest.
+  return unanswerable.length === 0 ? { results } : { results, error: unanswerable.join('; ') };
+}
+
+function isInvalid(toolCall: VapiToolCall | VapiInvalidToolCall): toolCall is VapiInvalidToolCall {
+  return 'invalid' in toolCall;
 }
 
 async function runToolCall(
@@ -110,7 +131,17 @@ async function runToolCall(
     ...(signal ? { signal } : {}),
   });
   if (result.ok) return { toolCallId: toolCall.id, result: JSON.stringify(foldLines(result.output)) };
-  if (result.error.code === 'call_belongs_to_another_tenant') {
+  return { toolCallId: toolCall.id, error: await refusal(options, tenantId, callId, result.error) };
+}
+
+/** The one-line `error` for a refused router call, auditing a call id owned by another tenant. */
+async function refusal(
+  options: Pick<VapiChannelOptions, 'auth'>,
+  tenantId: string,
+  callId: string,
+  error: ToolCallError,
+): Promise<string> {
+  if (error.code === 'call_belongs_to_another_tenant') {
     await options.auth.recordSecurityEvent({
       kind: 'call_belongs_to_another_tenant',
       channel: 'vapi',
@@ -118,7 +149,7 @@ async function runToolCall(
       detail: { externalCallId: callId },
     });
   }
-  return { toolCallId: toolCall.id, error: oneLine(`${result.error.code}: ${result.error.message}`) };
+  return oneLine(`${error.code}: ${error.message}`);
 }
 
 function refuseAll(toolCallIds: readonly string[], error: string): VapiResponse {

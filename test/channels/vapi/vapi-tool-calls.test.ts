@@ -96,6 +96,86 @@ describe('Vapi server-URL tools', () => {
     assert.equal(row?.status, 'ended');
   });
 
+  it("refuses an end-of-call-report for another tenant's call in Vapi shape, audits it, and ends nothing", async () => {
+    const callId = 'vapi-call-owned-by-hillside';
+    const owner = await h.post(
+      PATH,
+      vapiToolCallsBody(callId, [
+        { id: 'o-1', name: 'find_slots', args: { visitType: 'follow-up', limit: 1 } },
+      ]),
+      bearer(SECRETS[HILLSIDE].vapi),
+    );
+    assert.equal(resultOf(owner.json, 'o-1').status, 'found');
+    const ehrBefore = h.valley.ehrRequests() + h.hillside.ehrRequests();
+    const report = { message: { type: 'end-of-call-report', call: { id: callId }, timestamp: Date.now() } };
+    const response = await h.post(PATH, JSON.stringify(report), bearer(SECRETS[VALLEY].vapi));
+    assert.equal(response.status, 200);
+    assert.match((response.json as { error: string }).error, /^call_belongs_to_another_tenant: /);
+    assert.equal(h.valley.ehrRequests() + h.hillside.ehrRequests(), ehrBefore);
+    assert.ok((await securityActions(h)).includes(`${VALLEY} security.call_belongs_to_another_tenant`));
+    const row = await h.store.db
+      .selectFrom('calls')
+      .select('status')
+      .where('tenant_id', '=', HILLSIDE)
+      .where('external_id', '=', callId)
+      .executeTakeFirst();
+    assert.notEqual(row?.status, 'ended');
+  });
+
+  it('answers a malformed tool call on its own, naming the field, and still runs the good ones', async () => {
+    const body = JSON.parse(
+      vapiToolCallsBody('vapi-call-one-bad', [
+        { id: 'good', name: 'find_slots', args: { visitType: 'follow-up', limit: 1 } },
+        { id: 'bad', name: 'find_slots', args: {} },
+        { id: 'flat-bad', name: 'find_slots', args: {}, shape: 'flat' },
+      ]),
+    );
+    delete body.message.toolCallList[1].function.name;
+    body.message.toolCallList[2].name = 7;
+    // No id: Vapi could not pair an answer with it, so it is refused in the top-level error.
+    body.message.toolCallList.push({ type: 'function', function: { name: 'find_slots', arguments: {} } });
+    const response = await h.post(PATH, JSON.stringify(body), bearer(SECRETS[VALLEY].vapi));
+    assert.equal(response.status, 200);
+    const json = response.json as { results: VapiResult[]; error?: string };
+    assert.deepEqual(
+      json.results.map((r) => r.toolCallId),
+      ['good', 'bad', 'flat-bad'],
+    );
+    assert.equal(resultOf(json, 'good').status, 'found');
+    assert.equal(json.results[1]!.error, 'invalid_request: message.toolCallList.1.function.name: required');
+    assert.equal(
+      json.results[2]!.error,
+      'invalid_request: message.toolCallList.2.name: expected a non-empty string',
+    );
+    assert.equal(json.error, 'invalid_request: message.toolCallList.3.id: required');
+  });
+
+  it("verifies an HMAC in x-signature, the default header of Vapi's HMAC credential, with the same replay guard", async () => {
+    const body = vapiToolCallsBody('vapi-call-x-signature', [
+      { id: 's1', name: 'find_slots', args: { visitType: 'follow-up', limit: 1 } },
+    ]);
+    const timestamp = String(Date.now());
+    const signature = signVapiRequest(body, SECRETS[VALLEY].vapi, timestamp);
+    const first = await h.post(PATH, body, { 'x-signature': signature, 'x-timestamp': timestamp });
+    assert.equal(resultOf(first.json, 's1').status, 'found');
+
+    const ehrBefore = h.valley.ehrRequests();
+    // The same signed request again, in either header, is a replay.
+    for (const header of ['x-signature', 'x-vapi-signature']) {
+      const replay = await h.post(PATH, body, { [header]: signature, 'x-timestamp': timestamp });
+      assert.match((replay.json as { results: VapiResult[] }).results[0]!.error!, /^replayed_request: /);
+    }
+    const forged = await h.post(PATH, body, {
+      'x-signature': signVapiRequest(body, 'not-a-secret', timestamp),
+      'x-timestamp': timestamp,
+    });
+    assert.match(
+      (forged.json as { results: VapiResult[] }).results[0]!.error!,
+      /^bad_signature: X-Signature /,
+    );
+    assert.equal(h.valley.ehrRequests(), ehrBefore);
+  });
+
   it('accepts both tool-call shapes with arguments as an object or a JSON string, in one message', async () => {
     const body = vapiToolCallsBody('vapi-call-shapes', [
       { id: 'a', name: 'find_slots', args: { visitType: 'follow-up', limit: 1 } },
