@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CALL_ID_RULE } from '../lib/call-id.ts';
 import { parseRetellCall } from './parse-function-call.ts';
 
 describe('parseRetellCall', () => {
@@ -35,5 +36,18 @@ describe('parseRetellCall', () => {
     const noCall = parseRetellCall({ body: { x: 1 }, pathName: 'find_slots' });
     assert.ok(!noCall.ok && noCall.message.startsWith('call.call_id'));
     assert.equal(parseRetellCall({ body: [1] }).ok, false);
+  });
+
+  it('refuses a call id no platform mints, naming where it came from: an unfilled {{call_id}} would join every call', () => {
+    assert.deepEqual(parseRetellCall({ body: {}, pathName: 'find_slots', queryCallId: '{{call_id}}' }), {
+      ok: false,
+      message: `?call_id: expected ${CALL_ID_RULE} (a dynamic variable Retell did not fill)`,
+    });
+    assert.deepEqual(parseRetellCall({ body: {}, pathName: 'end_call', headerCallId: 'a b' }), {
+      ok: false,
+      message: `x-retell-call-id: expected ${CALL_ID_RULE}`,
+    });
+    const wrapped = parseRetellCall({ body: { name: 'end_call', call: { call_id: '../x' }, args: {} } });
+    assert.ok(!wrapped.ok && wrapped.message.startsWith('call.call_id: expected'));
   });
 });

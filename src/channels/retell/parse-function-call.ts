@@ -5,6 +5,10 @@
 // parameter or header the agent fills with Retell's {{call_id}} dynamic variable
 // (docs.retellai.com/build/dynamic-variables: custom function URLs and headers take variables).
 // The call object also carries the live transcript; it is read for call_id only, never kept.
+// A call id must be one a platform could mint (channels/lib/call-id.ts): a variable Retell left
+// unfilled arrives as the literal "{{call_id}}", and taken as an id it would make every call of
+// the agent one call, sharing whoever was verified.
+import { CALL_ID_RULE, isCallId } from '../lib/call-id.ts';
 
 export const RETELL_CALL_ID_HEADER = 'x-retell-call-id';
 export const RETELL_CALL_ID_QUERY = 'call_id';
@@ -57,6 +61,16 @@ export function parseRetellCall(input: {
       ok: false,
       message: `call.call_id: missing (args-only payloads need ?${RETELL_CALL_ID_QUERY}={{call_id}} or an ${RETELL_CALL_ID_HEADER} header)`,
     };
+  }
+  const unfilled = callId.includes('{{') ? ' (a dynamic variable Retell did not fill)' : '';
+  if (!isCallId(callId)) {
+    const where =
+      bodyCallId !== undefined
+        ? 'call.call_id'
+        : input.headerCallId !== undefined
+          ? RETELL_CALL_ID_HEADER
+          : `?${RETELL_CALL_ID_QUERY}`;
+    return { ok: false, message: `${where}: expected ${CALL_ID_RULE}${unfilled}` };
   }
   return { ok: true, name, callId, args: wrapped ? (record.args ?? {}) : record };
 }

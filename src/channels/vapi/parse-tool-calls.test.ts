@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CALL_ID_RULE } from '../lib/call-id.ts';
 import { parseVapiMessage } from './parse-tool-calls.ts';
 import { foldLines } from './single-line.ts';
 
@@ -32,6 +33,15 @@ describe('parseVapiMessage', () => {
     assert.equal(parsed.kind, 'invalid');
     assert.ok(parsed.kind === 'invalid' && parsed.message.startsWith('message.call'));
     assert.deepEqual(parsed.kind === 'invalid' && parsed.toolCallIds, ['a']);
+    // A call id that could carry a line break into a log or a path is refused, as on every channel.
+    const smuggling = parseVapiMessage({
+      message: { type: 'tool-calls', call: { id: 'c\nx' }, toolCallList: [{ id: 'a', name: 'find_slots' }] },
+    });
+    assert.deepEqual(smuggling, {
+      kind: 'invalid',
+      message: `message.call.id: expected ${CALL_ID_RULE}`,
+      toolCallIds: ['a'],
+    });
   });
 
   it('reads each tool call on its own, naming the missing or wrong field of a bad one', () => {
@@ -74,6 +84,11 @@ describe('parseVapiMessage', () => {
         message: { type: 'end-of-call-report', endedReason: 'customer-ended-call', call: { id: 'c-9' } },
       }),
       { kind: 'call-ended', callId: 'c-9' },
+    );
+    // An id no platform mints ends nothing: the report is only acknowledged.
+    assert.equal(
+      parseVapiMessage({ message: { type: 'end-of-call-report', call: { id: '{{call.id}}' } } }).kind,
+      'other',
     );
   });
 });

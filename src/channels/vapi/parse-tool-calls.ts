@@ -8,6 +8,7 @@
 // Each entry is parsed on its own: one malformed entry is answered with its own error naming the
 // field, and the others still run (issue 6: a precise message, never a whole batch refused for one).
 import { z } from 'zod';
+import { CALL_ID_RULE, isCallId } from '../lib/call-id.ts';
 
 /** "required" when the field is absent, else what it should have been. */
 const expected = (what: string) => ({
@@ -30,7 +31,10 @@ const flatCall = z.object(
 const toolCallsMessage = z.object({
   message: z.object({
     type: z.literal('tool-calls'),
-    call: z.object({ id: z.string().min(1) }, 'expected message.call with an id'),
+    call: z.object(
+      { id: z.string().refine(isCallId, `expected ${CALL_ID_RULE}`) },
+      'expected message.call with an id',
+    ),
     toolCallList: z.array(z.unknown()).min(1, 'must list at least one tool call'),
   }),
 });
@@ -63,7 +67,7 @@ export type ParsedVapiMessage =
 export function parseVapiMessage(body: unknown): ParsedVapiMessage {
   const envelope = (body as { message?: { type?: unknown; call?: { id?: unknown } } } | null)?.message;
   const type = envelope?.type;
-  if (type === 'end-of-call-report' && typeof envelope?.call?.id === 'string' && envelope.call.id !== '') {
+  if (type === 'end-of-call-report' && isCallId(envelope?.call?.id)) {
     return { kind: 'call-ended', callId: envelope.call.id };
   }
   if (typeof type === 'string' && type !== 'tool-calls') return { kind: 'other', type };
