@@ -7,7 +7,6 @@ import {
   CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCallRequest, ToolDescriptor, ToolRouter } from '../../tools/contract.ts';
@@ -15,6 +14,7 @@ import type { ChannelAuth } from '../auth/index.ts';
 import { CALL_ID_RULE, isCallId } from '../lib/call-id.ts';
 import { callTool } from '../lib/call-tool.ts';
 import { asObjectSchema } from '../lib/json-schema.ts';
+import { McpProtocolError } from './protocol-error.ts';
 import { toolCallResult } from './tool-result.ts';
 
 export const MCP_SERVER_NAME = 'ehrgate';
@@ -60,13 +60,16 @@ export function createMcpServer(options: McpServerOptions): Server {
     let callId: string | undefined;
     if (header !== undefined) {
       if (!isCallId(header))
-        throw new McpError(ErrorCode.InvalidRequest, `X-Call-Id: expected ${CALL_ID_RULE}`);
+        throw new McpProtocolError(ErrorCode.InvalidRequest, `X-Call-Id: expected ${CALL_ID_RULE}`);
       callId = header;
     } else {
       callId = options.defaultCallId(extra.sessionId);
     }
     if (callId === undefined) {
-      throw new McpError(ErrorCode.InvalidRequest, 'no call id: send X-Call-Id or use an MCP session');
+      throw new McpProtocolError(
+        ErrorCode.InvalidRequest,
+        'no call id: send X-Call-Id or use an MCP session',
+      );
     }
     const toolCall: ToolCallRequest = {
       tenantId: options.tenantId,

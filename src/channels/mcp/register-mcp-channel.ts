@@ -17,7 +17,9 @@ import {
 } from '../lib/channel-errors.ts';
 import { DEFAULT_TOOL_CALL_BODY_LIMIT_BYTES, guardChannel, requestTenant } from '../lib/http-edge.ts';
 import { EHRGATE_VERSION } from '../lib/version.ts';
+import { createOriginCheck } from './check-origin.ts';
 import { createMcpServer } from './create-mcp-server.ts';
+import { guardToolCalls } from './guard-tool-calls.ts';
 import { createMcpSessions, DEFAULT_MCP_SESSION_IDLE_MS, type McpSessionsOptions } from './mcp-sessions.ts';
 
 export const MCP_PATH = '/mcp';
@@ -30,6 +32,11 @@ export type McpChannelOptions = {
   readonly version?: string;
   readonly bodyLimitBytes?: number;
   readonly sessions?: McpSessionsOptions;
+  /**
+   * Origins (`https://host[:port]`) besides the endpoint's own that may call /mcp from a browser;
+   * default none. A request without an Origin header (a voice platform's server) is always served.
+   */
+  readonly allowedOrigins?: readonly string[];
 };
 
 // JSON-RPC 2.0 section 5.1 codes for what the HTTP edge refuses; -32000..-32099 are the
@@ -49,6 +56,11 @@ const JSON_RPC_CODE: Record<ChannelErrorCode, number> = {
   rate_limited: -32000,
   internal_error: ErrorCode.InternalError,
 };
+
+// The code the SDK's own Origin refusal answers with (server/webStandardStreamableHttp.js,
+// validateRequestHeaders). `origin_not_allowed` is not a ChannelErrorCode: no other channel is
+// called from browsers.
+const ORIGIN_REFUSED_CODE = -32000;
 
 /** The MCP channel's error shape: a JSON-RPC error response, with our code in `data`. */
 function render(reply: FastifyReply, error: ChannelError): FastifyReply {
@@ -71,7 +83,18 @@ export async function registerMcpChannel(app: FastifyInstance, options: McpChann
   const sweeper = setInterval(() => void sessions.sweep(), Math.max(1_000, idleMs / 4));
   sweeper.unref();
 
+  const originRefusal = createOriginCheck(options.allowedOrigins);
   await app.register(async (scope) => {
+    // Before guardChannel's hook: a foreign page learns nothing, not even whether its key is good.
+    scope.addHook('onRequest', async (request, reply) => {
+      const refusal = originRefusal(request);
+      if (refusal === undefined) return;
+      return reply.code(403).send({
+        jsonrpc: '2.0',
+        error: { code: ORIGIN_REFUSED_CODE, message: refusal, data: { code: 'origin_not_allowed' } },
+        id: null,
+      });
+    });
     guardChannel(scope, { channel: 'mcp', auth: options.auth, render });
     scope.removeContentTypeParser('text/plain');
     scope.addHook('onClose', async () => {
@@ -122,7 +145,7 @@ export async function registerMcpChannel(app: FastifyInstance, options: McpChann
           },
           onsessionclosed: (id) => sessions.close(id),
         });
-        await server.connect(transport);
+        await server.connect(guardToolCalls(transport));
         reply.hijack();
         await transport.handleRequest(request.raw, reply.raw, request.body);
       },

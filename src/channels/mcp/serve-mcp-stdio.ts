@@ -4,8 +4,11 @@
 // one call: a stdio connection is one conversation, so its tool calls share one call id.
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { ZodError } from 'zod';
 import type { ToolRouter } from '../../tools/contract.ts';
 import { createMcpServer } from './create-mcp-server.ts';
+import { guardToolCalls } from './guard-tool-calls.ts';
 
 export type McpStdioOptions = {
   readonly router: ToolRouter;
@@ -15,6 +18,29 @@ export type McpStdioOptions = {
   readonly stdin?: Readable;
   readonly stdout?: Writable;
 };
+
+/**
+ * The JSON-RPC 2.0 answer (section 5.1, id null) to a line the SDK's stdio transport could not
+ * read, or undefined for any other transport error. The transport reports each unreadable line to
+ * `onerror` and goes on with the next (server/stdio.js, processReadBuffer): JSON.parse's
+ * SyntaxError for a line that is not JSON, the JSONRPCMessageSchema's ZodError for one that is
+ * not a JSON-RPC message (shared/stdio.js, deserializeMessage). The client is waiting on an answer
+ * the SDK would never send.
+ */
+function unreadableLineAnswer(error: Error): string | undefined {
+  let code: number;
+  let message: string;
+  if (error instanceof SyntaxError) {
+    code = ErrorCode.ParseError;
+    message = `Parse error: ${error.message}`;
+  } else if (error instanceof ZodError) {
+    code = ErrorCode.InvalidRequest;
+    message = 'Invalid Request: expected a JSON-RPC 2.0 request, notification or response object';
+  } else {
+    return undefined;
+  }
+  return `${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } })}\n`;
+}
 
 /** Serves until the client closes stdin (or `close` is called); resolves then. */
 export async function serveMcpOverStdio(
@@ -26,7 +52,13 @@ export async function serveMcpOverStdio(
     version: options.version,
     defaultCallId: () => options.callId,
   });
-  const transport = new StdioServerTransport(options.stdin, options.stdout);
+  const stdout = options.stdout ?? process.stdout;
+  const transport = guardToolCalls(new StdioServerTransport(options.stdin, stdout));
+  // Server.connect keeps this handler and calls its own after it (shared/protocol.js, connect).
+  transport.onerror = (error) => {
+    const answer = unreadableLineAnswer(error);
+    if (answer !== undefined) stdout.write(answer);
+  };
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
   });

@@ -5,9 +5,10 @@
 // and failed (`status: "failed"`) is `isError: true`, so the model knows the action did not
 // happen. Input errors are tool execution errors too (spec "Error Handling": input validation
 // errors go in the result so the model can correct itself); an unknown tool, another tenant's
-// call and an internal fault are protocol errors, thrown as McpError for the SDK to answer.
-import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+// call and an internal fault are protocol errors, thrown as McpProtocolError for the SDK to answer.
+import { type CallToolResult, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCallResult } from '../../tools/contract.ts';
+import { McpProtocolError } from './protocol-error.ts';
 
 export function toolCallResult(result: ToolCallResult): CallToolResult {
   if (result.ok) {
@@ -27,10 +28,10 @@ export function toolCallResult(result: ToolCallResult): CallToolResult {
     case 'rate_limited':
       return { content: [{ type: 'text', text: `${code}: ${message}` }], isError: true };
     case 'unknown_tool':
-      throw new McpError(ErrorCode.InvalidParams, message, { code });
+      throw new McpProtocolError(ErrorCode.InvalidParams, message, { code });
     case 'call_belongs_to_another_tenant':
-      throw new McpError(ErrorCode.InvalidRequest, message, { code });
+      throw new McpProtocolError(ErrorCode.InvalidRequest, message, { code });
     case 'internal_error':
-      throw new McpError(ErrorCode.InternalError, message, { code });
+      throw new McpProtocolError(ErrorCode.InternalError, message, { code });
   }
 }

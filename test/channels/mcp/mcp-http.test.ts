@@ -61,6 +61,21 @@ const INITIALIZE = JSON.stringify({
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 });
 
+type RpcError = { jsonrpc: string; id: unknown; error: { code: number; message: string } };
+
+/** A raw session: initialize, then the initialized notification; the headers of its requests. */
+async function openRawSession(): Promise<Record<string, string>> {
+  const opened = await rpc(INITIALIZE, bearer(KEYS.mcp));
+  assert.equal(opened.status, 200);
+  const headers = {
+    ...bearer(KEYS.mcp),
+    'mcp-session-id': opened.headers.get('mcp-session-id') ?? '',
+    'mcp-protocol-version': '2025-06-18',
+  };
+  await rpc(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), headers);
+  return headers;
+}
+
 describe('MCP over streamable HTTP', () => {
   it("lists the tenant's tools with object JSON Schemas for input and output", async () => {
     const { client } = await connect();
@@ -144,6 +159,51 @@ describe('MCP over streamable HTTP', () => {
     assert.equal(missing.isError, true);
     assert.match(texts(missing)[0]!, /^invalid_arguments: .*offer/);
     assert.equal(h.ehrRequests(), before);
+  });
+
+  it('puts the bare message of a protocol error on the wire, which the client prefixes once', async () => {
+    const headers = await openRawSession();
+    const raw = await rpc(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'nope', arguments: {} },
+      }),
+      headers,
+    );
+    const body = (await raw.json()) as RpcError;
+    assert.equal(body.error.code, ErrorCode.InvalidParams);
+    assert.match(body.error.message, /^unknown tool "nope"/);
+
+    const { client } = await connect();
+    await assert.rejects(client.callTool({ name: 'nope', arguments: {} }), (error: unknown) => {
+      assert.ok(error instanceof McpError);
+      assert.match(error.message, /^MCP error -32602: unknown tool "nope"/);
+      return true;
+    });
+  });
+
+  it('answers a malformed tools/call with invalid params naming the field, in one line, and serves on', async () => {
+    const headers = await openRawSession();
+    const cases = [
+      [{ arguments: SLOT_ARGS }, 'params.name: required'],
+      [{ name: 7, arguments: SLOT_ARGS }, 'params.name: expected string'],
+      [{ name: 'find_slots', arguments: 'visitType=follow-up' }, 'params.arguments: expected object'],
+    ] as const;
+    let id = 10;
+    for (const [params, expected] of cases) {
+      const raw = await rpc(
+        JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'tools/call', params }),
+        headers,
+      );
+      const body = (await raw.json()) as RpcError;
+      assert.equal(body.id, id);
+      assert.equal(body.error.code, ErrorCode.InvalidParams, body.error.message);
+      assert.equal(body.error.message, expected);
+    }
+    const list = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 99, method: 'tools/list' }), headers);
+    assert.ok(((await list.json()) as { result: { tools: unknown[] } }).result.tools.length > 0);
   });
 
   it('refuses a missing or wrong key with 401 before any session exists', async () => {

@@ -2,7 +2,9 @@
 // `node src/cli/main.ts mcp`), against a sandbox EHR in this process: a full call, and a repeated
 // booking call that books once (issue 6, "Done when").
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -87,5 +89,62 @@ describe('ehrgate mcp (stdio)', () => {
       );
       return result.structuredContent as Record<string, unknown>;
     });
+  });
+  it('answers a line that is not JSON, or not a JSON-RPC message, with an error and serves the next line', {
+    timeout: 30_000,
+  }, async () => {
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'src/cli/main.ts'), 'mcp', '--config', fixture.configPath, '--call-id', 'stdio-raw-1'],
+      { cwd: REPO_ROOT, env: { ...getDefaultEnvironment(), ...GATEWAY_ENV, LOG_LEVEL: 'warn' } },
+    );
+    let childErr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      childErr += chunk.toString('utf8');
+    });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const next = async () => {
+      const line = await lines.next();
+      assert.equal(line.done, false, childErr);
+      return JSON.parse(line.value as string) as {
+        jsonrpc: string;
+        id: unknown;
+        error?: { code: number; message: string };
+        result?: { tools: unknown[] };
+      };
+    };
+    try {
+      child.stdin.write('{bad json\n');
+      const parse = await next();
+      assert.equal(parse.jsonrpc, '2.0');
+      assert.equal(parse.id, null);
+      assert.equal(parse.error?.code, -32700);
+      child.stdin.write('[1,2]\n');
+      const invalid = await next();
+      assert.equal(invalid.id, null);
+      assert.equal(invalid.error?.code, -32600);
+      child.stdin.write(
+        `${JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-06-18',
+            capabilities: {},
+            clientInfo: { name: 'raw', version: '1' },
+          },
+        })}\n`,
+      );
+      assert.equal((await next()).id, 1);
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
+      const list = await next();
+      assert.equal(list.id, 2);
+      assert.ok((list.result?.tools.length ?? 0) > 0);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.end();
+      await exited;
+    }
   });
 });
