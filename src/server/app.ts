@@ -33,7 +33,7 @@ export function buildGatewayApp(options: GatewayAppOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   // A channel's scope answers its own unknown routes; elsewhere the same {error:{code,message}}.
   app.setNotFoundHandler((request, reply) =>
