@@ -26,6 +26,7 @@ export type {
   FhirClient,
   FhirClientOptions,
   FhirRequestEvent,
+  FhirRequestSentEvent,
   FhirResponse,
   FhirWriteResult,
   HttpMethod,

@@ -4,7 +4,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { EhrgateError } from '../errors.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
-import type { AccessTokenProvider, FhirClientOptions, FhirRequestEvent } from './types.ts';
+import type {
+  AccessTokenProvider,
+  FhirClientOptions,
+  FhirRequestEvent,
+  FhirRequestSentEvent,
+} from './types.ts';
 
 /** Per attempt: a voice caller waits on every request, and an EHR that has not answered in 10 s is down. */
 export const DEFAULT_FHIR_TIMEOUT_MS = 10_000;
@@ -27,6 +32,7 @@ export type ResolvedFhirClientOptions = Readonly<{
   retry: Readonly<RetryPolicy>;
   headers: Readonly<Record<string, string>>;
   onRequest: ((event: FhirRequestEvent) => void) | undefined;
+  onRequestSent: ((event: FhirRequestSentEvent) => void) | undefined;
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
@@ -59,6 +65,7 @@ const optionsSchema = z
       .optional(),
     headers: z.record(z.string(), z.string()).optional(),
     onRequest: fn<(event: FhirRequestEvent) => void>().optional(),
+    onRequestSent: fn<(event: FhirRequestSentEvent) => void>().optional(),
     now: fn<() => number>().optional(),
     sleep: fn<(ms: number, signal?: AbortSignal) => Promise<void>>().optional(),
     random: fn<() => number>().optional(),
@@ -83,6 +90,7 @@ export function resolveFhirClientOptions(options: FhirClientOptions): ResolvedFh
     retry: Object.freeze({ ...DEFAULT_RETRY_POLICY, ...o.retry }),
     headers: Object.freeze({ ...o.headers }),
     onRequest: o.onRequest,
+    onRequestSent: o.onRequestSent,
     // Wall-clock milliseconds (a Retry-After date is compared with it) at sub-millisecond resolution.
     now: o.now ?? (() => performance.timeOrigin + performance.now()),
     sleep: o.sleep ?? defaultSleep,

@@ -4,7 +4,7 @@ import { type TestContext, test } from 'node:test';
 import { closedPort, type Reply, startScriptedServer } from '../../test/fhir/support/scripted-server.ts';
 import { createFhirClient } from './client.ts';
 import { FhirError, isAmbiguousWriteFailure } from './errors.ts';
-import type { FhirClientOptions, FhirRequestEvent } from './types.ts';
+import type { FhirClientOptions, FhirRequestEvent, FhirRequestSentEvent } from './types.ts';
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
 const PATIENT = { resourceType: 'Patient', id: 'p1' };
@@ -300,4 +300,33 @@ test('reports every attempt to onRequest and survives a hook that throws', async
     },
   });
   assert.deepEqual(await throwing.client.read('Patient', 'p1'), PATIENT);
+});
+
+test('reports each attempt as it goes out, before the EHR answers it (onRequestSent)', async (t) => {
+  const sent: FhirRequestSentEvent[] = [];
+  const sentWhenAnswering: number[] = [];
+  const { client, events } = await setup(
+    t,
+    async (_req, i) => {
+      // The server answers only once the client has reported this attempt, or after a second.
+      for (const until = Date.now() + 1_000; sent.length <= i && Date.now() < until; )
+        await new Promise((resolve) => setImmediate(resolve));
+      sentWhenAnswering.push(sent.length);
+      return i === 0 ? { status: 503 } : OK;
+    },
+    { onRequestSent: (e) => sent.push(e) },
+  );
+  assert.deepEqual(await client.read('Patient', 'p1'), PATIENT);
+  assert.deepEqual(sentWhenAnswering, [1, 2]);
+  assert.deepEqual(
+    sent.map((e) => [e.method, e.path, e.attempt, e.startedAt]),
+    [
+      ['GET', '/r4/tenant/Patient/p1', 1, NOW],
+      ['GET', '/r4/tenant/Patient/p1', 2, NOW],
+    ],
+  );
+  assert.deepEqual(
+    events.map((e) => e.attempt),
+    [1, 2],
+  );
 });

@@ -23,6 +23,13 @@ export function createSend(options: ResolvedFhirClientOptions, transport: Transp
       // An audit or metrics hook must not turn an applied write into an apparent failure.
     }
   };
+  const emitSent: NonNullable<ResolvedFhirClientOptions['onRequestSent']> = (event) => {
+    try {
+      options.onRequestSent?.(event);
+    } catch {
+      // As above: a hook never stands between the caller and the EHR's answer.
+    }
+  };
 
   async function attemptOnce(
     ex: Exchange,
@@ -37,7 +44,11 @@ export function createSend(options: ResolvedFhirClientOptions, transport: Transp
     let status: number | undefined;
     let failure: unknown;
     try {
-      const response = await transport(ex.url, { ...init, signal });
+      const answered = transport(ex.url, { ...init, signal });
+      // After the transport took the request (on a kept-alive connection it is written by now), so
+      // what the hook does runs while the EHR works: the audit chain commits its record then.
+      emitSent({ method: ex.method, url: ex.url.href, path: ex.url.pathname, startedAt: started, attempt });
+      const response = await answered;
       status = response.status;
       const text = await response.text();
       received = now();

@@ -39,6 +39,15 @@ export type FhirRequestEvent = {
   errorCode: ErrorCode | undefined;
 };
 
+/**
+ * One attempt handed to the connection, before any answer: what a write-ahead record needs (the
+ * audit chain records a read while the EHR works on it, compliance/audit/audit-ehr-requests.ts).
+ */
+export type FhirRequestSentEvent = Pick<
+  FhirRequestEvent,
+  'method' | 'url' | 'path' | 'startedAt' | 'attempt'
+>;
+
 export type FhirClientOptions = {
   /** The FHIR base, e.g. https://fhir-ehr.cerner.com/r4/{tenant} or .../api/FHIR/R4. */
   baseUrl: string;
@@ -52,6 +61,8 @@ export type FhirClientOptions = {
   headers?: Record<string, string>;
   /** Called once per attempt; it must not throw (an exception from it is ignored). */
   onRequest?: (event: FhirRequestEvent) => void;
+  /** Called once per attempt as soon as it is sent, before its answer; as onRequest, never throws. */
+  onRequestSent?: (event: FhirRequestSentEvent) => void;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Source of jitter in [0, 1); injectable so tests can pin backoff delays. */
