@@ -112,8 +112,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     if (sandbox && config.source.kind === 'default') await ensureSandboxKey(config);
     const metrics = createGatewayMetrics();
     // Every EHR request goes into the hash-chained audit log (P8), under its call when a tool
-    // call made it; that tool call answers once the record is durable (call-context.ts). The
-    // queue is flushed before the store closes.
+    // call made it; that tool call answers once the record of each read (made as it went out)
+    // and of each write is durable (audit-ehr-requests.ts). The queue is flushed before the
+    // store closes.
     const audit = createAuditAppender({ store });
     cleanups.push(() => audit.flush());
     const audited = auditEhrRequests(audit, (error, tenant) =>
@@ -121,9 +122,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     );
     const onEhrRequest = (tenant: string, event: FhirRequestEvent) => {
       metrics.ehrRequests.inc({ tenant, method: event.method, status: String(event.status ?? 0) });
-      audited(tenant, event);
+      audited.answered(tenant, event);
     };
-    const tenants = buildTenantRuntimes(config, { logger, onEhrRequest });
+    const onEhrRequestSent = audited.sent;
+    const tenants = buildTenantRuntimes(config, { logger, onEhrRequest, onEhrRequestSent });
     metrics.trackTenants(tenants);
     cleanups.push(async () => {
       for (const tenant of tenants) await tenant.close();
@@ -147,6 +149,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       env,
       logger,
       onEhrRequest,
+      onEhrRequestSent,
       audit,
     });
     cleanups.push(() => tools.close());

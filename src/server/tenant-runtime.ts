@@ -9,7 +9,12 @@ import {
   workflowReadiness,
 } from '../auth/index.ts';
 import type { EhrgateConfig, TenantConfig, Vendor } from '../config/index.ts';
-import { createFhirClient, type FhirClient, type FhirRequestEvent } from '../fhir/index.ts';
+import {
+  createFhirClient,
+  type FhirClient,
+  type FhirRequestEvent,
+  type FhirRequestSentEvent,
+} from '../fhir/index.ts';
 import type { ReadinessProbe } from './readiness.ts';
 
 // Everything the gateway holds per tenant: its FHIR client (with the tenant's token manager as
@@ -39,8 +44,10 @@ export function scopesFor(tenant: TenantConfig): string[] {
 
 export type TenantRuntimeOptions = {
   logger: Logger;
-  /** Called after every EHR request attempt (metrics, and the audit chain in a later issue). */
+  /** Called after every EHR request attempt (metrics, the audit chain). */
   onEhrRequest?: (tenantId: string, event: FhirRequestEvent) => void;
+  /** Called as every EHR request attempt goes out (the audit chain's record of a read ahead). */
+  onEhrRequestSent?: (tenantId: string, event: FhirRequestSentEvent) => void;
 };
 
 export function buildTenantRuntimes(config: EhrgateConfig, options: TenantRuntimeOptions): TenantRuntime[] {
@@ -77,6 +84,7 @@ export function buildTenantRuntime(tenant: TenantConfig, options: TenantRuntimeO
     timeoutMs: tenant.ehr.timeoutMs,
     getAccessToken: tokenManager ? (opts) => tokenManager.getAccessToken(opts) : undefined,
     onRequest: options.onEhrRequest && ((event) => options.onEhrRequest!(tenant.id, event)),
+    onRequestSent: options.onEhrRequestSent && ((event) => options.onEhrRequestSent!(tenant.id, event)),
   });
 
   const checkScopes = async (): Promise<WorkflowReadiness[]> => {

@@ -14,7 +14,12 @@ import { createIntakeAdapter } from '../ehr/create-intake-adapter.ts';
 import { createPatientAdapter } from '../ehr/create-patient-adapter.ts';
 import { createEhrAdapter, epicStu3BaseUrl } from '../ehr/index.ts';
 import { EhrgateError } from '../errors.ts';
-import { createFhirClient, type FhirClient, type FhirRequestEvent } from '../fhir/index.ts';
+import {
+  createFhirClient,
+  type FhirClient,
+  type FhirRequestEvent,
+  type FhirRequestSentEvent,
+} from '../fhir/index.ts';
 import type { Store } from '../store/index.ts';
 import { type CallPhi, createCallPhi, type PhiFlowRecord } from '../tools/call-phi.ts';
 import type { ToolCallRequest } from '../tools/contract.ts';
@@ -42,12 +47,14 @@ export type ToolRuntimeOptions = {
   readonly logger?: Logger;
   /** Every EHR request of the extra clients made here (Epic STU3), as for the tenant's own client. */
   readonly onEhrRequest?: (tenantId: string, event: FhirRequestEvent) => void;
+  readonly onEhrRequestSent?: (tenantId: string, event: FhirRequestSentEvent) => void;
   readonly router?: Omit<ToolRouterOptions, 'store' | 'tenants' | 'now'>;
   /** Epoch milliseconds for the router and every workflow; default Date.now. */
   readonly now?: () => number;
   /**
-   * The audit chain: every answered tool call and every re-identification is appended to it,
-   * and the answer waits until the records are durable (P8). Absent: nothing is audited.
+   * The audit chain: every answered tool call and every re-identification is appended to it.
+   * The answer waits until a re-identification is durable (P8); the record of the answer itself
+   * rides with the next commit. Absent: nothing is audited.
    */
   readonly audit?: AuditAppender;
 };
@@ -142,7 +149,7 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
     store: options.store,
     tenants,
     sharedVault,
-    ...(options.audit ? { onAnswer: auditAnswer(options.audit) } : {}),
+    ...(options.audit ? { onAnswer: auditAnswer(options.audit, options.logger) } : {}),
     onError:
       options.router?.onError ??
       ((error, where) =>
@@ -182,44 +189,55 @@ export function buildToolRuntime(options: ToolRuntimeOptions): ToolRuntime {
  * One chained record per answered tool call (IHE BALP: who — the channel — did what, with which
  * outcome), plus one per re-identification: the token types revealed, never their values.
  */
-function auditAnswer(audit: AuditAppender): (record: ToolCallRecord) => Promise<unknown> {
+// The answer's own record (tool, status, time) is not one P8 names, and the answer does not wait
+// for it: it is held for the next commit (AuditAppendOptions.hold), which at a voice call's pace
+// is the next tool call's, instead of costing an fsync of its own between the EHR's answer and
+// the caller's. A re-identification is one P8 names: the answer waits until it is on disk.
+function auditAnswer(
+  audit: AuditAppender,
+  logger: Logger | undefined,
+): (record: ToolCallRecord) => Promise<unknown> {
   return (record) => {
     const base = {
       tenantId: record.tenantId,
       actor: `channel:${record.channel}`,
       callId: record.storeCallId ?? null,
     };
-    const writes = [
-      audit.append({
-        ...base,
-        action: 'tool.answer',
-        target: record.tool,
-        outcome: record.ok
-          ? record.status === 'failed'
-            ? 'minor_failure'
-            : 'success'
-          : record.status === 'internal_error'
-            ? 'serious_failure'
-            : 'minor_failure',
-        detail: {
-          status: record.status,
-          platformCallId: record.callId,
-          ms: record.ms,
-          ...(record.toolCallId === undefined ? {} : { toolCallId: record.toolCallId }),
-        },
-      }),
-    ];
-    if (record.revealed.length > 0) {
-      writes.push(
-        audit.append({
+    audit
+      .append(
+        {
           ...base,
-          action: 'phi.reidentify',
+          action: 'tool.answer',
           target: record.tool,
-          detail: { purpose: 'tool-arguments', types: record.revealed },
-        }),
+          outcome: record.ok
+            ? record.status === 'failed'
+              ? 'minor_failure'
+              : 'success'
+            : record.status === 'internal_error'
+              ? 'serious_failure'
+              : 'minor_failure',
+          detail: {
+            status: record.status,
+            platformCallId: record.callId,
+            ms: record.ms,
+            ...(record.toolCallId === undefined ? {} : { toolCallId: record.toolCallId }),
+          },
+        },
+        { hold: true },
+      )
+      .catch((error: unknown) =>
+        logger?.error(
+          { err: { code: (error as { code?: unknown }).code }, tenant: record.tenantId },
+          'tool answer not audited',
+        ),
       );
-    }
-    return Promise.all(writes);
+    if (record.revealed.length === 0) return Promise.resolve();
+    return audit.append({
+      ...base,
+      action: 'phi.reidentify',
+      target: record.tool,
+      detail: { purpose: 'tool-arguments', types: record.revealed },
+    });
   };
 }
 
@@ -274,6 +292,7 @@ function stu3Client(runtime: TenantRuntime, options: ToolRuntimeOptions): FhirCl
     timeoutMs: config.ehr.timeoutMs,
     getAccessToken: tokenManager ? (opts) => tokenManager.getAccessToken(opts) : undefined,
     onRequest: options.onEhrRequest && ((event) => options.onEhrRequest?.(config.id, event)),
+    onRequestSent: options.onEhrRequestSent && ((event) => options.onEhrRequestSent?.(config.id, event)),
   });
 }
 

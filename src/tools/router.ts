@@ -5,7 +5,7 @@
 // -> protocol error), answer emergency language at once, join or return an earlier run of the
 // same tool call (P3), refuse patient-bound tools before find_patient verified someone, then run
 // the handler under the deadline and validate its output. The answer is protected for the model
-// and chained in the audit log before it is returned.
+// and handed to the audit chain (onAnswer) before it is returned.
 //
 // Past the deadline the agent hears an honest "still working" and the handler keeps running; the
 // platform's repeat of the call (same toolCallId, or same tool and arguments) joins that run and
@@ -60,7 +60,7 @@ export type ToolRouterOptions = {
   readonly onError?: (error: unknown, where: { readonly tenantId?: string; readonly tool?: string }) => void;
   /**
    * Records each answered tool call (P8: the audit chain). The answer waits for the returned
-   * promise: a tool call is not answered before its audit record is durable.
+   * promise: what must be durable before the caller hears it (server/tool-runtime.ts).
    */
   readonly onAnswer?: (event: ToolCallRecord) => Promise<unknown>;
   /** PHI tokens shared, through the store, with the deployment's other gateway processes. */

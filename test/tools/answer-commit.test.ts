@@ -1,7 +1,8 @@
 // What is on disk the moment a tool call answers, read through a connection of the test's own to
-// the store's file, which sees only what is committed: the call's audit records (P8, the answer
-// waits for them) and, in the same commit, the events the tool call made (store/calls.ts), none
-// of them left waiting for a commit of their own.
+// the store's file, which sees only what is committed. The record of the EHR search (P8) went in
+// as the search went out, with the events the tool call had made by then, and the answer waited
+// for it; the record of what the EHR answered, the answer's own record and the last event ride
+// with the next commit (compliance/audit/audit-ehr-requests.ts, server/tool-runtime.ts).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -17,6 +18,15 @@ before(async () => {
   });
 });
 after(() => fixture.close());
+
+function callRow(callId: string): { id: string } | undefined {
+  const db = new DatabaseSync(join(fixture.dir, 'ehrgate.sqlite'), { readOnly: true });
+  try {
+    return db.prepare('select id from calls where external_id = ?').get(callId) as { id: string } | undefined;
+  } finally {
+    db.close();
+  }
+}
 
 /** Read at once, before any timer of the gateway's could commit what it holds back. */
 function committed(callId: string): { events: string[]; audit: string[] } {
@@ -38,7 +48,7 @@ function committed(callId: string): { events: string[]; audit: string[] } {
 }
 
 describe('what a tool call has committed when it answers', () => {
-  it('has its audit records and every event it made on disk', async () => {
+  it('has the record of its EHR search on disk, and the rest with the next commit', async () => {
     const callId = 'answer-commit-1';
     const found = await fixture.call(callId, 'find_slots', {
       visitType: 'follow-up',
@@ -47,12 +57,9 @@ describe('what a tool call has committed when it answers', () => {
     });
     assert.equal(found.status, 'found', JSON.stringify(found));
     const first = committed(callId);
-    assert.deepEqual(first.events, ['tool.call', 'tool.result']);
-    assert.ok(first.audit.includes('ehr.search'), first.audit.join());
-    assert.ok(
-      first.audit.some((action) => action.startsWith('tool.')),
-      first.audit.join(),
-    );
+    // The rest may have gone in too, if the hold ran out (AUDIT_HOLD_MS) before this read.
+    assert.equal(first.audit[0], 'ehr.search', 'the search, recorded as it went out');
+    assert.equal(first.events[0], 'tool.call');
 
     const again = await fixture.call(callId, 'find_slots', {
       visitType: 'follow-up',
@@ -60,6 +67,36 @@ describe('what a tool call has committed when it answers', () => {
       to: '2030-03-08',
     });
     assert.equal(again.status, 'found', JSON.stringify(again));
-    assert.deepEqual(committed(callId).events, ['tool.call', 'tool.result', 'tool.call', 'tool.result']);
+    const second = committed(callId);
+    // The first tool call's answer went in with the second's search at the latest.
+    assert.deepEqual(second.audit.slice(0, 3).sort(), ['ehr.search', 'ehr.search', 'tool.answer']);
+    assert.equal(second.audit.filter((action) => action === 'ehr.search').length >= 3, true);
+    assert.deepEqual(second.events.slice(0, 3), ['tool.call', 'tool.result', 'tool.call']);
+  });
+
+  it('commits the record of its EHR search while the EHR is still working on it', async () => {
+    const callId = 'answer-commit-2';
+    fixture.sandbox.faults.addRule({
+      match: { method: 'GET', pathRegex: '/Slot($|\\?)' },
+      fault: { latencyMs: 400 },
+      times: 1,
+    });
+    let answered = false;
+    const answer = fixture
+      .call(callId, 'find_slots', { visitType: 'follow-up', from: '2030-03-05', to: '2030-03-08' })
+      .finally(() => {
+        answered = true;
+      });
+    let onDisk: string[] = [];
+    for (const until = Date.now() + 5_000; !answered && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const call = callRow(callId);
+      if (call === undefined) continue;
+      onDisk = committed(callId).audit;
+      if (onDisk.includes('ehr.search')) break;
+    }
+    assert.equal(answered, false, 'the EHR was still working');
+    assert.deepEqual(onDisk, ['ehr.search']);
+    assert.equal((await answer).status, 'found');
   });
 });

@@ -64,9 +64,10 @@ export async function startGatewayRuntime(options: {
     ],
   } as TenantConfig;
   const appender = options.audited ? createAuditAppender({ store }) : undefined;
+  const auditor = appender ? auditEhrRequests(appender) : undefined;
   const runtime = buildTenantRuntime(tenant, {
     logger: pino({ level: 'silent' }),
-    ...(appender ? { onEhrRequest: auditEhrRequests(appender) } : {}),
+    ...(auditor ? { onEhrRequest: auditor.answered, onEhrRequestSent: auditor.sent } : {}),
   });
   const tools = buildToolRuntime({
     store,

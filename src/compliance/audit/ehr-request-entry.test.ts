@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FhirRequestEvent } from '../../fhir/types.ts';
-import { ehrRequestAuditEntry } from './ehr-request-entry.ts';
+import { ehrRequestAuditEntry, ehrRequestSentAuditEntry } from './ehr-request-entry.ts';
 
 function event(
   method: FhirRequestEvent['method'],
@@ -50,5 +50,34 @@ describe('ehrRequestAuditEntry', () => {
     assert.equal(entry.target, 'Patient');
     assert.equal(entry.patient, 'Patient/p-7');
     assert.equal(entry.outcome, 'serious_failure');
+  });
+
+  it('records an attempt as it goes out with no outcome yet, and its answer with one', () => {
+    const {
+      status: _status,
+      durationMs: _ms,
+      errorCode: _code,
+      ...sent
+    } = event('GET', '/r4/Patient/p-7', 200);
+    const ahead = ehrRequestSentAuditEntry('riverside', sent, 'call-1');
+    assert.deepEqual(ahead, {
+      tenantId: 'riverside',
+      actor: 'gateway',
+      action: 'ehr.read',
+      callId: 'call-1',
+      target: 'Patient',
+      patient: 'Patient/p-7',
+      detail: { method: 'GET', interaction: 'read', attempt: 1, phase: 'sent' },
+    });
+    const answered = ehrRequestAuditEntry('riverside', event('GET', '/r4/Patient/p-7', 200), 'call-1');
+    assert.deepEqual(answered.detail, {
+      method: 'GET',
+      interaction: 'read',
+      attempt: 1,
+      status: 200,
+      ms: 12,
+    });
+    assert.equal(answered.outcome, 'success');
+    assert.ok(!JSON.stringify(ahead).includes('Doe'));
   });
 });

@@ -3,13 +3,45 @@
 // stripped from `path`, so search parameters (names, birth dates) never reach the record. The
 // resource type and id stay in clear as the target, except a Patient id, which is sealed as the
 // patient reference (audit-entry.ts).
-import type { FhirRequestEvent } from '../../fhir/types.ts';
+import type { FhirRequestEvent, FhirRequestSentEvent } from '../../fhir/types.ts';
 import type { AuditEntry, AuditOutcome } from './audit-entry.ts';
 
 // PascalCase with a lower-case second letter: 'Appointment', not Epic's 'FHIR' or 'R4' base segments.
 const RESOURCE_SEGMENT = /^[A-Z][a-z][A-Za-z]*$/;
 
+/** The attempt once its answer (or failure) is in. */
 export function ehrRequestAuditEntry(tenantId: string, event: FhirRequestEvent, callId?: string): AuditEntry {
+  const request = describeRequest(tenantId, event, callId);
+  return {
+    ...request,
+    outcome: outcomeOf(event.status),
+    detail: {
+      ...request.detail,
+      status: event.status ?? 0,
+      ms: Math.round(event.durationMs),
+      ...(event.errorCode === undefined ? {} : { errorCode: event.errorCode }),
+    },
+  };
+}
+
+/**
+ * The attempt as it went out, before any answer (audit-ehr-requests.ts records reads ahead): no
+ * outcome yet, `phase: 'sent'`; the record made from its answer follows.
+ */
+export function ehrRequestSentAuditEntry(
+  tenantId: string,
+  event: FhirRequestSentEvent,
+  callId?: string,
+): AuditEntry {
+  const request = describeRequest(tenantId, event, callId);
+  return { ...request, detail: { ...request.detail, phase: 'sent' } };
+}
+
+function describeRequest(
+  tenantId: string,
+  event: FhirRequestSentEvent,
+  callId: string | undefined,
+): AuditEntry & { detail: Record<string, unknown> } {
   const segments = event.path.split('/').filter((s) => s.length > 0);
   const typeAt = segments.findIndex((s) => RESOURCE_SEGMENT.test(s));
   const type = typeAt === -1 ? undefined : segments[typeAt];
@@ -23,16 +55,8 @@ export function ehrRequestAuditEntry(tenantId: string, event: FhirRequestEvent, 
     action: interaction === 'read' ? 'ehr.read' : interaction === 'search-type' ? 'ehr.search' : 'ehr.write',
     ...(callId === undefined ? {} : { callId }),
     target: type === undefined ? null : id === undefined || patient !== undefined ? type : `${type}/${id}`,
-    outcome: outcomeOf(event.status),
     ...(patient === undefined ? {} : { patient }),
-    detail: {
-      method: event.method,
-      interaction,
-      status: event.status ?? 0,
-      attempt: event.attempt,
-      ms: Math.round(event.durationMs),
-      ...(event.errorCode === undefined ? {} : { errorCode: event.errorCode }),
-    },
+    detail: { method: event.method, interaction, attempt: event.attempt },
   };
 }
 

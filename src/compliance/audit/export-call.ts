@@ -149,6 +149,8 @@ function fromAuditRecord(row: AuditRecordRow): AuditEvent {
     action: actionOf(row.action, detail),
     recorded: new Date(Number(row.at)).toISOString(),
     outcome,
+    // A read recorded as it went out (audit-ehr-requests.ts): its outcome is in a later record.
+    ...(detail.phase === 'sent' ? { outcomeDesc: 'sent; the EHR answer is recorded next' } : {}),
     agent: [{ who: { display: row.actor }, requestor: true }],
     source: SOURCE,
     ...(entity.length === 0 ? {} : { entity }),
