@@ -47,6 +47,8 @@ const SEQUENTIAL_TOOL_CALLS = 500;
 const OPEN_CALLS = 1_000;
 // The open calls then talk for this long, each asking a tool every THINK_MS: RSS under that load.
 const CONVERSING_MS = 20_000;
+// The conversational load again with the EHR this far away: a hospital's EHR is seldom nearer.
+const EHR_AWAY_MS = 5;
 // A caller's turn between two tool calls in the conversational load.
 // Voice calls make a tool call every few seconds at most: the caller speaks, the model answers.
 const THINK_MS = { min: 2_000, max: 6_000 };
@@ -216,6 +218,15 @@ async function run(): Promise<BenchRow[]> {
     auditCommits.timing = false;
     auditCommits.ms.sort((a, b) => a - b);
     const disk = [...diskBefore, ...(await fsyncAfterIdle(dir, DISK_PROBE))].sort((a, b) => a - b);
+    // The same load against an EHR a few milliseconds away (a latency rule in the sandbox): the
+    // search's audit commit then always ends before the page arrives, so no part of it can pass
+    // for EHR time, as it can when the sandbox answers within the commit.
+    await sandboxFaults(sandbox.r4, 'POST', {
+      match: { method: 'GET', path: '/Slot' },
+      fault: { latencyMs: EHR_AWAY_MS },
+    });
+    const away = await measure('away', CONCURRENT_CALLS * TOOL_CALLS_PER_CALL, THINK_MS);
+    await sandboxFaults(sandbox.r4, 'DELETE');
     // The same tool calls one at a time, back to back: the gateway's own work on a CPU that has
     // not gone idle in between. At the conversational pace this VM idles ~20 ms between tool
     // calls, and the same work then takes about twice as long (docs/architecture.md).
@@ -292,6 +303,17 @@ async function run(): Promise<BenchRow[]> {
       },
       { name: 'conversational: tool call total (p50)', value: percentile(paced.total, 50), unit: 'ms' },
       {
+        name: `conversational, EHR ${EHR_AWAY_MS} ms away: gateway overhead (p50)`,
+        value: percentile(away.overhead, 50),
+        unit: 'ms',
+        note: 'the same load with the sandbox answering each Slot search after a pause: what the gateway adds when the commit ends before the page arrives',
+      },
+      {
+        name: `conversational, EHR ${EHR_AWAY_MS} ms away: gateway overhead (p99)`,
+        value: percentile(away.overhead, 99),
+        unit: 'ms',
+      },
+      {
         name: 'back to back: gateway overhead (p50)',
         value: percentile(sequential.overhead, 50),
         unit: 'ms',
@@ -353,6 +375,18 @@ async function run(): Promise<BenchRow[]> {
     await once(sandbox.child, 'exit');
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The sandbox's fault rules (src/sandbox/control-routes.ts): add one, or clear them all. */
+async function sandboxFaults(r4: string, method: 'POST' | 'DELETE', rule?: unknown): Promise<void> {
+  const response = await fetch(new URL('/_sandbox/faults', r4), {
+    method,
+    ...(rule === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) }),
+  });
+  if (!response.ok)
+    throw new Error(`bench: sandbox faults: HTTP ${response.status} ${await response.text()}`);
 }
 
 async function startSandboxProcess(): Promise<{ child: ChildProcess; r4: string }> {

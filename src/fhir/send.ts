@@ -45,9 +45,16 @@ export function createSend(options: ResolvedFhirClientOptions, transport: Transp
     let failure: unknown;
     try {
       const answered = transport(ex.url, { ...init, signal });
-      // After the transport took the request (on a kept-alive connection it is written by now), so
-      // what the hook does runs while the EHR works: the audit chain commits its record then.
-      emitSent({ method: ex.method, url: ex.url.href, path: ex.url.pathname, startedAt: started, attempt });
+      // Reported once the request is on the wire, so what the hook does (the audit chain's commit)
+      // runs while the EHR works. undici writes to an idle kept-alive socket from a setImmediate
+      // of its own (idle-socket validation, GHSA-35p6-xmwp-9g52), queued before this one.
+      setImmediate(emitSent, {
+        method: ex.method,
+        url: ex.url.href,
+        path: ex.url.pathname,
+        startedAt: started,
+        attempt,
+      });
       const response = await answered;
       status = response.status;
       const text = await response.text();
