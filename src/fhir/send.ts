@@ -45,15 +45,20 @@ export function createSend(options: ResolvedFhirClientOptions, transport: Transp
     let failure: unknown;
     try {
       const answered = transport(ex.url, { ...init, signal });
-      // Reported once the request is on the wire, so what the hook does (the audit chain's commit)
-      // runs while the EHR works. undici writes to an idle kept-alive socket from a setImmediate
-      // of its own (idle-socket validation, GHSA-35p6-xmwp-9g52), queued before this one.
-      setImmediate(emitSent, {
-        method: ex.method,
-        url: ex.url.href,
-        path: ex.url.pathname,
-        startedAt: started,
-        attempt,
+      // Reported once the transport has had its turn to write, so what the hook does (the audit
+      // chain's commit) runs while the EHR works. undici writes to an idle kept-alive socket from
+      // a setImmediate of its own (idle-socket validation, GHSA-35p6-xmwp-9g52), queued before
+      // this one; on a new connection it writes once connected. An attempt that has already
+      // failed is reported by onRequest alone.
+      setImmediate(() => {
+        if (received === undefined && failure === undefined)
+          emitSent({
+            method: ex.method,
+            url: ex.url.href,
+            path: ex.url.pathname,
+            startedAt: started,
+            attempt,
+          });
       });
       const response = await answered;
       status = response.status;

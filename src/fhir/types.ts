@@ -61,7 +61,10 @@ export type FhirClientOptions = {
   headers?: Record<string, string>;
   /** Called once per attempt; it must not throw (an exception from it is ignored). */
   onRequest?: (event: FhirRequestEvent) => void;
-  /** Called once per attempt once it is on the wire, before its answer; as onRequest, never throws. */
+  /**
+   * Called once per attempt when the transport has had its turn to write it (on a kept-alive
+   * connection: on the wire), before its answer; as onRequest, it must not throw.
+   */
   onRequestSent?: (event: FhirRequestSentEvent) => void;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
