@@ -13,20 +13,12 @@ import {
   type JSONRPCErrorResponse,
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
+import { valueAt } from '../../lib/value-at.ts';
 
 type Issue = { readonly code: string; readonly path: readonly PropertyKey[]; readonly message: string };
 
 // zod names `z.record` "record"; the MCP schema (server/tools, CallToolRequest) says object.
 const EXPECTED_WORD: Readonly<Record<string, string>> = { record: 'object' };
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
 
 function describeIssue(message: unknown, issue: Issue & { readonly expected?: unknown }): string {
   const field = issue.path.map(String).join('.') || 'params';

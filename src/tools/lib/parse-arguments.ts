@@ -3,6 +3,7 @@
 // the tool's parsed input or one precise line naming the field: `arguments.visitType: required`.
 import type { z } from 'zod';
 import { canonicalJson } from '../../lib/canonical-json.ts';
+import { valueAt } from '../../lib/value-at.ts';
 
 export type ParsedArguments =
   | { readonly ok: true; readonly value: Readonly<Record<string, unknown>>; readonly raw: unknown }
@@ -57,15 +58,6 @@ function issueLine(issue: z.core.$ZodIssue, args: unknown): string {
     return issue.keys.map((key) => `${path}.${key}: not a field of this tool`).join('; ');
   }
   return `${path}: ${issue.message}`;
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let at = value;
-  for (const key of path) {
-    if (typeof at !== 'object' || at === null) return undefined;
-    at = (at as Record<PropertyKey, unknown>)[key];
-  }
-  return at;
 }
 
 function kindOf(value: unknown): string {
