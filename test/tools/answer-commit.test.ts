@@ -99,4 +99,29 @@ describe('what a tool call has committed when it answers', () => {
     assert.deepEqual(onDisk, ['ehr.search']);
     assert.equal((await answer).status, 'found');
   });
+
+  it('has a re-identification of the PHI tokens in its arguments on disk', async () => {
+    const callId = 'answer-commit-3';
+    await fixture.call(callId, 'find_slots', {
+      visitType: 'follow-up',
+      from: '2030-03-05',
+      to: '2030-03-06',
+    });
+    // The caller's words, tokenised for the model as the PHI routes do (tools/call-phi.ts).
+    const said = await fixture.tools.phi.protect({
+      tenantId: fixture.tenant.id,
+      callId,
+      channel: 'sim',
+      text: 'This is Adaeze Okonkwo calling.',
+    });
+    assert.ok(said.ok);
+    const token = said.spans.find((span) => span.type === 'NAME')?.token;
+    assert.ok(token, said.text);
+    const routed = await fixture.call(callId, 'route_call', {
+      intent: 'scheduling',
+      note: `${token} asks about parking`,
+    });
+    assert.equal(typeof routed.status, 'string');
+    assert.ok(committed(callId).audit.includes('phi.reidentify'), committed(callId).audit.join());
+  });
 });
