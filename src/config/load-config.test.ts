@@ -104,6 +104,12 @@ const badCases: BadCase[] = [
     path: 'tenants[0].ehr',
   },
   {
+    name: 'rejects an MCP allowed origin with a path, which no browser sends',
+    content: { ...withTenant(() => {}), server: { mcpAllowedOrigins: ['http://localhost:6274/mcp'] } },
+    code: 'ERR_CONFIG_INVALID',
+    path: 'server.mcpAllowedOrigins[0]',
+  },
+  {
     name: 'rejects a plain http baseUrl on a host that is not loopback',
     content: withTenant((t) => {
       t.ehr.baseUrl = 'http://ehr.example.org/api/FHIR/R4';
@@ -419,6 +425,18 @@ describe('loadConfig: accepted configurations', () => {
     assert.deepEqual(tenant.subprocessors, []);
     assert.equal(tenant.ehr.baseUrl, 'https://fhir.example.org/r4', 'trailing slash dropped');
     assert.equal(tenant.ehr.auth.method === 'private_key_jwt' && tenant.ehr.auth.alg, 'ES384');
+  });
+
+  it('reads the origins allowed to call /mcp from a browser as browsers send them', async () => {
+    const path = await writeConfig({
+      ...withTenant(() => {}),
+      server: { mcpAllowedOrigins: ['http://localhost:6274/', 'https://Inspector.Example.com'] },
+    });
+    const config = await loadConfig({ path, env: riversideEnv });
+    assert.deepEqual(config.server.mcpAllowedOrigins, [
+      'http://localhost:6274',
+      'https://inspector.example.com',
+    ]);
   });
 
   it('resolves the key directory against the configuration file, not the working directory', async () => {

@@ -6,6 +6,7 @@ import {
   configPath,
   isLoopbackUrl,
   literalOrReference,
+  origin,
   phone,
   port,
   positiveInt,
@@ -290,6 +291,9 @@ export const configFileSchema = strictObject({
   server: strictObject({
     port: port().default(DEFAULT_SERVER_PORT),
     host: text().default(DEFAULT_SERVER_HOST),
+    // Browser pages allowed to call /mcp (an MCP inspector, a web agent); every other Origin gets
+    // 403, while callers that send none (voice platforms, server to server) are not affected.
+    mcpAllowedOrigins: z.array(origin()).optional(),
   }).prefault({}),
   store: strictObject({
     url: storeUrl().optional(),

@@ -206,7 +206,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     registerRetellChannel(app, { auth: channelAuth, router });
     await registerHttpChannel(app, { auth: channelAuth, router, phi: tools.phi });
     await registerOpenAiChannel(app, { auth: channelAuth, router });
-    await registerMcpChannel(app, { auth: channelAuth, router });
+    await registerMcpChannel(app, {
+      auth: channelAuth,
+      router,
+      ...(config.server.mcpAllowedOrigins === undefined
+        ? {}
+        : { allowedOrigins: config.server.mcpAllowedOrigins }),
+    });
 
     const port =
       options.port ?? numberFromEnv(env.PORT, 'PORT') ?? config.server.port ?? DEFAULT_GATEWAY_PORT;

@@ -146,6 +146,19 @@ export const phone = () =>
 
 export const port = () => z.number().int().min(0).max(65_535);
 
+// What a browser sends in Origin (RFC 6454): scheme, host and port, no path.
+export const origin = () =>
+  z
+    .string()
+    .refine(
+      (value) =>
+        URL.canParse(value) &&
+        /^https?:$/.test(new URL(value).protocol) &&
+        new URL(value).href === `${new URL(value).origin}/`,
+      'expected an origin: http(s)://host[:port] with no path, e.g. http://localhost:6274',
+    )
+    .transform((value) => new URL(value).origin);
+
 export const positiveInt = () => z.number().int().min(1);
 
 // FHIR Coding.system is a URI (FHIR R4 datatypes 2.24.0.1): a scheme, then anything.

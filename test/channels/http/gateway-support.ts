@@ -46,6 +46,8 @@ export type GatewayFixture = {
 export type GatewayFixtureOptions = {
   /** Fields added to (or replacing) the tenant's block of the configuration file. */
   readonly tenant?: Readonly<Record<string, unknown>>;
+  /** The configuration file's `server` block. */
+  readonly server?: Readonly<Record<string, unknown>>;
   /** Default: a silent logger. */
   readonly logger?: Logger;
 };
@@ -56,6 +58,7 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
   const dir = await mkdtemp(join(tmpdir(), 'ehrgate-channels-'));
   const tenant = tenantFor(sandbox);
   const file = {
+    ...(options.server === undefined ? {} : { server: options.server }),
     store: { url: `sqlite:${join(dir, 'ehrgate.sqlite')}` },
     tenants: [
       {

@@ -13,12 +13,15 @@ import {
   startGatewayFixture,
 } from '../http/gateway-support.ts';
 
+// A browser-based MCP inspector, allowed by the configuration file (server.mcpAllowedOrigins).
+const INSPECTOR = 'http://localhost:6274';
+
 let fixture: GatewayFixture;
 let gateway: RunningGateway;
 let client: Client | undefined;
 
 before(async () => {
-  fixture = await startGatewayFixture();
+  fixture = await startGatewayFixture({ server: { mcpAllowedOrigins: [INSPECTOR] } });
   gateway = await fixture.startGateway();
 });
 after(async () => {
@@ -42,5 +45,37 @@ describe('MCP over streamable HTTP on the running gateway', () => {
       return result.structuredContent as Record<string, unknown>;
     });
     assert.ok(gateway.router.sessions.get(fixture.tenantId, 'vapi-full-call-1'));
+  });
+
+  it('serves a browser page from server.mcpAllowedOrigins and refuses any other Origin', async () => {
+    const initialize = (origin: string) =>
+      fetch(`${gateway.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${GATEWAY_KEYS.mcp}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          origin,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-06-18',
+            capabilities: {},
+            clientInfo: { name: 'page', version: '1' },
+          },
+        }),
+      });
+    const allowed = await initialize(INSPECTOR);
+    assert.equal(allowed.status, 200, await allowed.clone().text());
+    await allowed.body?.cancel();
+    const refused = await initialize('http://localhost:6275');
+    assert.equal(refused.status, 403);
+    assert.equal(
+      ((await refused.json()) as { error: { data: { code: string } } }).error.data.code,
+      'origin_not_allowed',
+    );
   });
 });
