@@ -12,6 +12,7 @@ import {
   runFullCall,
   startGatewayFixture,
 } from '../http/gateway-support.ts';
+import { INITIALIZE } from './initialize.ts';
 
 // A browser-based MCP inspector, allowed by the configuration file (server.mcpAllowedOrigins).
 const INSPECTOR = 'http://localhost:6274';
@@ -57,16 +58,7 @@ describe('MCP over streamable HTTP on the running gateway', () => {
           accept: 'application/json, text/event-stream',
           origin,
         },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: {
-            protocolVersion: '2025-06-18',
-            capabilities: {},
-            clientInfo: { name: 'page', version: '1' },
-          },
-        }),
+        body: INITIALIZE,
       });
     const allowed = await initialize(INSPECTOR);
     assert.equal(allowed.status, 200, await allowed.clone().text());

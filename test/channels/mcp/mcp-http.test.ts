@@ -15,6 +15,7 @@ import {
   startChannelHarness,
   verify,
 } from '../http/support.ts';
+import { INITIALIZE } from './initialize.ts';
 
 let h: ChannelHarness;
 const clients: Client[] = [];
@@ -53,13 +54,6 @@ async function rpc(body: string, headers: Record<string, string>): Promise<Respo
     body,
   });
 }
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
 
 type RpcError = { jsonrpc: string; id: unknown; error: { code: number; message: string } };
 

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerMcpChannel } from '../../../src/channels/mcp/register-mcp-channel.ts';
 import { bearer, type ChannelHarness, KEYS, startChannelHarness } from '../http/support.ts';
+import { INITIALIZE } from './initialize.ts';
 
 const ALLOWED = 'https://console.example-voice.test';
 
@@ -22,13 +23,6 @@ before(async () => {
 after(async () => {
   await listed?.close();
   await h?.close();
-});
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 });
 
 async function initialize(base: string, headers: Record<string, string>): Promise<Response> {

@@ -16,6 +16,7 @@ import {
   runFullCall,
   startGatewayFixture,
 } from '../http/gateway-support.ts';
+import { INITIALIZE } from './initialize.ts';
 
 let fixture: GatewayFixture;
 let client: Client;
@@ -123,18 +124,7 @@ describe('ehrgate mcp (stdio)', () => {
       const invalid = await next();
       assert.equal(invalid.id, null);
       assert.equal(invalid.error?.code, -32600);
-      child.stdin.write(
-        `${JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: {
-            protocolVersion: '2025-06-18',
-            capabilities: {},
-            clientInfo: { name: 'raw', version: '1' },
-          },
-        })}\n`,
-      );
+      child.stdin.write(`${INITIALIZE}\n`);
       assert.equal((await next()).id, 1);
       child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
       child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
