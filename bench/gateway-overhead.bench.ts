@@ -269,7 +269,7 @@ async function run(): Promise<BenchRow[]> {
         name: 'conversational: audit commit (p50)',
         value: percentile(auditCommits.ms, 50),
         unit: 'ms',
-        note: "the Slot search's record, committed (synchronous=FULL) while the EHR works on the search: the answer waits for it, after the EHR only when the EHR is faster",
+        note: "each audit commit (synchronous=FULL): a Slot search's record as the search goes out, with what earlier answers held back; the answer waits for it, after the EHR only when the EHR is faster",
       },
       {
         name: 'conversational: audit commit (p99)',
